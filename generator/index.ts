@@ -1,0 +1,2 @@
+// The programmatic generator API (`cachegen/generator`).
+export { configProblems } from "../runtime/config/validate.js";

@@ -1,0 +1,151 @@
+import { MemoryCache } from "../backends/memory.js";
+import type { Cache, CacheOptions, ValueValidator } from "../cache.js";
+import { ConfigError } from "../errors.js";
+import type { BasePlugin } from "../plugins/base.js";
+import { HitMissRatioPlugin } from "../plugins/hit-miss-ratio.js";
+import { TimingPlugin } from "../plugins/timing.js";
+import { JsonSerializer } from "../serializers/json.js";
+import { MsgPackSerializer } from "../serializers/msgpack.js";
+import { NullSerializer } from "../serializers/null.js";
+import type { Serializer } from "../serializers/serializer.js";
+import { StringSerializer } from "../serializers/string.js";
+import { V8Serializer } from "../serializers/v8.js";
+import { readEnv, type EnvKind } from "./env.js";
+import { backendName, pluginName, serializerName, type BackendName, type PluginName, type SerializerName } from "./names.js";
+import type { AliasConfig, HostPort, PluginConfig, SerializerConfig } from "./types.js";
+
+/** What building needs besides the config: user modules (`./x.ts#Export` → value) and validators. */
+export interface BuildContext {
+  readonly modules?: Readonly<Record<string, unknown>>;
+  readonly validator?: ValueValidator | undefined;
+}
+
+type AnyOptions = CacheOptions<unknown, readonly BasePlugin[]> & Record<string, unknown>;
+type Constructor<T> = new (options: Record<string, unknown>) => T;
+
+/** Built-in backends. Each cache class loads its client library lazily, on first use. */
+const BACKENDS: Partial<Record<BackendName, (options: AnyOptions) => Cache<unknown, readonly BasePlugin[]>>> = {
+  memory: (options) => new MemoryCache(options),
+};
+
+const SERIALIZERS: Record<SerializerName, () => Serializer> = {
+  null: () => new NullSerializer(),
+  string: () => new StringSerializer() as Serializer,
+  json: () => new JsonSerializer(),
+  v8: () => new V8Serializer(),
+  msgpack: () => new MsgPackSerializer(),
+};
+
+const PLUGINS: Record<PluginName, () => BasePlugin> = {
+  hit_miss_ratio: () => new HitMissRatioPlugin(),
+  timing: () => new TimingPlugin(),
+};
+
+/** Scalar fields: the runtime option each becomes, and how an env reference in it converts. */
+const FIELDS: Readonly<Record<string, readonly [option: string, kind: EnvKind]>> = {
+  namespace: ["namespace", "string"],
+  ttl: ["ttl", "duration"],
+  timeout: ["timeout", "duration"],
+  max_size: ["maxSize", "integer"],
+  endpoint: ["endpoint", "string"],
+  port: ["port", "integer"],
+  db: ["db", "integer"],
+  username: ["username", "string"],
+  password: ["password", "string"],
+  tls: ["tls", "boolean"],
+  url: ["url", "string"],
+  create_connection_timeout: ["createConnectionTimeout", "duration"],
+  pool_max_size: ["poolMaxSize", "integer"],
+  sentinel_name: ["sentinelName", "string"],
+  hash_tag: ["hashTag", "boolean"],
+  pool_size: ["poolSize", "integer"],
+};
+
+/**
+ * Builds a new cache for one alias: snake_case config → camelCase options (env references read
+ * now), overrides applied on top, then the backend's class.
+ */
+export function buildCache(
+  alias: string,
+  config: AliasConfig,
+  overrides: Readonly<Record<string, unknown>>,
+  context: BuildContext,
+): Cache<unknown, readonly BasePlugin[]> {
+  const options = { ...aliasOptions(alias, config, context), ...overrides } as AnyOptions;
+  const backend = backendName(config.cache);
+  if (backend !== undefined) {
+    const build = BACKENDS[backend];
+    if (build === undefined) throw new ConfigError([{ path: `${alias}.cache`, message: `the ${backend} backend is not available yet` }]);
+    return build(options);
+  }
+  return new (userModule<Constructor<Cache<unknown, readonly BasePlugin[]>>>(alias, ["cache"], config.cache, context))(options);
+}
+
+function aliasOptions(alias: string, config: AliasConfig, context: BuildContext): Record<string, unknown> {
+  const options: Record<string, unknown> = {};
+  for (const [field, value] of Object.entries(config)) {
+    const path = `${alias}.${field}`;
+    const known = FIELDS[field];
+    if (known !== undefined) {
+      options[known[0]] = typeof value === "string" ? readEnv(value, known[1], path) : value;
+    } else if (field === "cluster") {
+      options["cluster"] = { nodes: hostPorts((value as { nodes: HostPort[] }).nodes, `${path}.nodes`) };
+    } else if (field === "sentinels") {
+      options["sentinels"] = hostPorts(value as HostPort[], path);
+    } else if (field === "servers") {
+      options["servers"] = (value as string[]).map((s, i) => readEnv(s, "string", `${path}[${i}]`));
+    } else if (field === "key_builder") {
+      options["keyBuilder"] = userModule(alias, [field], value as string, context);
+    } else if (field === "serializer") {
+      options["serializer"] = serializer(alias, value as SerializerConfig, context);
+      options["validate"] = (value as SerializerConfig).validate;
+    } else if (field === "plugins") {
+      options["plugins"] = (value as PluginConfig[]).map((p, i) => plugin(alias, i, p, context));
+    } else if (field !== "cache") {
+      options[camelCase(field)] = value;
+    }
+  }
+  if (context.validator !== undefined) options["validator"] = context.validator;
+  return options;
+}
+
+function serializer(alias: string, config: SerializerConfig, context: BuildContext): Serializer {
+  const name = serializerName(config.class);
+  if (name !== undefined) return SERIALIZERS[name]();
+  const { class: ref, schema: _schema, type: _type, validate: _validate, ...options } = config;
+  return new (userModule<Constructor<Serializer>>(alias, ["serializer", "class"], ref, context))(options);
+}
+
+function plugin(alias: string, index: number, config: PluginConfig, context: BuildContext): BasePlugin {
+  const name = pluginName(config.class);
+  if (name !== undefined) return PLUGINS[name]();
+  const { class: ref, ...options } = config;
+  return new (userModule<Constructor<BasePlugin>>(alias, ["plugins", index, "class"], ref, context))(options);
+}
+
+function hostPorts(nodes: readonly HostPort[], path: string): { host: string; port: number }[] {
+  return nodes.map((node, i) => ({
+    host: readEnv(node.host, "string", `${path}[${i}].host`) as string,
+    port: (typeof node.port === "string" ? readEnv(node.port, "integer", `${path}[${i}].port`) : node.port) as number,
+  }));
+}
+
+function userModule<T>(alias: string, segments: readonly (string | number)[], ref: string, context: BuildContext): T {
+  const value = context.modules?.[ref];
+  if (value === undefined) {
+    throw new ConfigError([
+      {
+        path: [alias, ...segments].join("."),
+        segments: [alias, ...segments],
+        message:
+          `module ${JSON.stringify(ref)} is not loaded. Generated code imports it for you; ` +
+          `with the dynamic registry pass it as new CacheRegistry(config, { modules: { ${JSON.stringify(ref)}: value } })`,
+      },
+    ]);
+  }
+  return value as T;
+}
+
+function camelCase(field: string): string {
+  return field.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+}

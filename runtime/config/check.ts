@@ -1,0 +1,45 @@
+import type { ConfigProblem } from "../errors.js";
+import { backendName, serializerName } from "./names.js";
+import { formatPath, type Segments } from "./problems.js";
+import type { AliasConfig } from "./types.js";
+
+/**
+ * Rules the JSON Schema cannot state clearly, for one alias that already matches the schema.
+ * The generator adds the ones that need the file system or the TypeScript program.
+ */
+export function aliasProblems(alias: string, config: AliasConfig): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const report = (segments: Segments, message: string) =>
+    problems.push({ path: formatPath([alias, ...segments]), segments: [alias, ...segments], message });
+
+  const backend = backendName(config.cache);
+  const serializer = config.serializer;
+  if (serializer !== undefined && serializerName(serializer.class) === "null" && backend !== "memory" && backend !== undefined) {
+    report(
+      ["serializer", "class"],
+      `the null serializer stores values by reference and only works with the memory backend; ${backend} stores bytes, use json, string, v8 or msgpack`,
+    );
+  }
+  if (serializer?.schema !== undefined && serializer.type !== undefined) {
+    report(["serializer"], "give either serializer.schema or serializer.type, not both");
+  }
+  if (serializer?.validate !== undefined && serializer.validate !== "none" && serializer.schema === undefined) {
+    report(["serializer", "validate"], "validate needs serializer.schema: the validator is compiled from it");
+  }
+  if (config.sentinels !== undefined && config.sentinel_name === undefined) {
+    report(["sentinels"], "sentinels need sentinel_name: the name of the master the sentinels monitor");
+  }
+  if (config.sentinel_name !== undefined && config.sentinels === undefined) {
+    report(["sentinel_name"], "sentinel_name needs sentinels: the list of sentinel nodes to ask");
+  }
+  if (config.cluster !== undefined && config.sentinels !== undefined) {
+    report(["cluster"], "use either cluster or sentinels, not both");
+  }
+  if (config.hash_tag === true && !config.namespace) {
+    report(["hash_tag"], "hash_tag wraps the namespace in {…}; set a namespace to tag");
+  }
+  if (config.servers !== undefined && (config.endpoint !== undefined || config.port !== undefined)) {
+    report(["servers"], "use either servers or endpoint/port, not both");
+  }
+  return problems;
+}

@@ -1,0 +1,50 @@
+import { isDurationString } from "../duration.js";
+import { ConfigError } from "../errors.js";
+
+const ENV_REF = /^\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}$/;
+
+/** The variable name and default of a `${VAR}` / `${VAR:-default}` string, or `undefined`. */
+export function parseEnvRef(value: string): { name: string; fallback: string | undefined } | undefined {
+  const match = ENV_REF.exec(value);
+  return match ? { name: match[1]!, fallback: match[2] } : undefined;
+}
+
+/** How an env value is converted for the field that references it. */
+export type EnvKind = "string" | "integer" | "duration" | "boolean";
+
+/**
+ * Reads a `${VAR}` reference from `process.env` (at run time, never at generate time) and converts
+ * it for its field. A missing variable without default, or a value the field cannot take, is a
+ * `ConfigError` that names the variable.
+ */
+export function readEnv(value: string, kind: EnvKind, path: string): string | number | boolean {
+  const ref = parseEnvRef(value);
+  if (ref === undefined) return value;
+  const raw = process.env[ref.name] ?? ref.fallback;
+  if (raw === undefined) {
+    throw new ConfigError([
+      { path, message: `environment variable ${ref.name} is not set; set it or write \${${ref.name}:-default}` },
+    ]);
+  }
+  const bad = (expected: string) =>
+    new ConfigError([{ path, message: `environment variable ${ref.name}=${JSON.stringify(raw)} is not ${expected}` }]);
+  switch (kind) {
+    case "string":
+      return raw;
+    case "integer": {
+      const n = Number(raw);
+      if (raw.trim() === "" || !Number.isSafeInteger(n) || n < 0) throw bad("a non-negative integer");
+      return n;
+    }
+    case "duration": {
+      const n = Number(raw);
+      if (raw.trim() !== "" && Number.isFinite(n) && n >= 0) return n;
+      if (isDurationString(raw)) return raw;
+      throw bad('a duration (seconds, or "250ms", "5m", ...)');
+    }
+    case "boolean":
+      if (raw === "true" || raw === "1") return true;
+      if (raw === "false" || raw === "0" || raw === "") return false;
+      throw bad("a boolean (true/false)");
+  }
+}

@@ -1,0 +1,57 @@
+// The public runtime API. Curated: what is not exported here is internal.
+export { Cache } from "./cache.js";
+export type {
+  CacheOptions,
+  GetOptions,
+  GetOrSetOptions,
+  KeyBuilder,
+  OperationOptions,
+  SetOptions,
+  ValueValidator,
+} from "./cache.js";
+export { MemoryCache } from "./backends/memory.js";
+export type { MemoryCacheOptions } from "./backends/memory.js";
+export { KEEP_TTL } from "./backends/backend.js";
+export type { Backend, MaybePromise, TtlMs, Versioned } from "./backends/backend.js";
+
+export { NullSerializer } from "./serializers/null.js";
+export { StringSerializer } from "./serializers/string.js";
+export { JsonSerializer } from "./serializers/json.js";
+export type { JsonValue } from "./serializers/json.js";
+export { V8Serializer } from "./serializers/v8.js";
+export { MsgPackSerializer } from "./serializers/msgpack.js";
+export type { Serializer, StoredFormat } from "./serializers/serializer.js";
+
+export { BasePlugin } from "./plugins/base.js";
+export type { Hook, HookContext, HookName, PluginHooks } from "./plugins/base.js";
+export { HitMissRatioPlugin } from "./plugins/hit-miss-ratio.js";
+export type { HitMissStats } from "./plugins/hit-miss-ratio.js";
+export { TimingPlugin } from "./plugins/timing.js";
+export type { TimingStats } from "./plugins/timing.js";
+export type { Operation } from "./operations.js";
+
+export {
+  BackendError,
+  CacheError,
+  CacheTimeoutError,
+  ConfigError,
+  KeyExistsError,
+  MissingDependencyError,
+  NotAnIntegerError,
+  OptimisticLockError,
+  SerializationError,
+  UnknownAliasError,
+  ValueValidationError,
+} from "./errors.js";
+export type { ConfigProblem } from "./errors.js";
+
+export type { Duration, DurationUnit } from "./duration.js";
+export type { AliasConfig, CachesConfig, EnvRef, HostPort, PluginConfig, SerializerConfig } from "./config/types.js";
+export { CacheRegistry } from "./registry.js";
+export type { AliasMap, AnyCache, CacheMap, RegistryOptions } from "./registry.js";
+export type { CreateOverrides, OverridesFrom } from "./overrides.js";
+
+import { CacheRegistry } from "./registry.js";
+
+/** The dynamic, untyped registry (aiocache's `caches`). Prefer the generated, typed `caches.ts`. */
+export const caches = new CacheRegistry();

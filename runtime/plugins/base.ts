@@ -1,0 +1,63 @@
+import type { Operation } from "../operations.js";
+
+/** What a plugin hook receives. `took` (seconds) and `result` are set for post hooks only. */
+export interface HookContext {
+  /** The cache running the operation. */
+  readonly cache: unknown;
+  readonly op: Operation;
+  /** The arguments as the caller passed them. */
+  readonly args: readonly unknown[];
+  /** The built key (namespace applied), for single-key operations. */
+  readonly key?: string;
+  /** The built keys, for multiGet / multiSet. */
+  readonly keys?: readonly string[];
+  took?: number;
+  result?: unknown;
+}
+
+/** A hook may be sync or async; a throwing `pre` hook aborts the operation. */
+export type Hook = (context: HookContext) => void | Promise<void>;
+
+/**
+ * Optional hooks around each operation, run in plugin list order. A `pre` hook that throws (or
+ * rejects) aborts the operation before the backend is called; `post` hooks see `took` and `result`.
+ */
+export interface PluginHooks {
+  preGet?(context: HookContext): void | Promise<void>;
+  postGet?(context: HookContext): void | Promise<void>;
+  preMultiGet?(context: HookContext): void | Promise<void>;
+  postMultiGet?(context: HookContext): void | Promise<void>;
+  preSet?(context: HookContext): void | Promise<void>;
+  postSet?(context: HookContext): void | Promise<void>;
+  preMultiSet?(context: HookContext): void | Promise<void>;
+  postMultiSet?(context: HookContext): void | Promise<void>;
+  preAdd?(context: HookContext): void | Promise<void>;
+  postAdd?(context: HookContext): void | Promise<void>;
+  preDelete?(context: HookContext): void | Promise<void>;
+  postDelete?(context: HookContext): void | Promise<void>;
+  preExists?(context: HookContext): void | Promise<void>;
+  postExists?(context: HookContext): void | Promise<void>;
+  preIncrement?(context: HookContext): void | Promise<void>;
+  postIncrement?(context: HookContext): void | Promise<void>;
+  preExpire?(context: HookContext): void | Promise<void>;
+  postExpire?(context: HookContext): void | Promise<void>;
+  preGetTtl?(context: HookContext): void | Promise<void>;
+  postGetTtl?(context: HookContext): void | Promise<void>;
+  preClear?(context: HookContext): void | Promise<void>;
+  postClear?(context: HookContext): void | Promise<void>;
+  preRaw?(context: HookContext): void | Promise<void>;
+  postRaw?(context: HookContext): void | Promise<void>;
+}
+
+/** The hook method names: `preGet`, `postGet`, `preMultiSet`, … */
+export type HookName = keyof PluginHooks;
+
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unsafe-declaration-merging
+export interface BasePlugin extends PluginHooks {}
+
+/**
+ * The plugin base class (aiocache's BasePlugin). Override any `pre<Op>` / `post<Op>` hook;
+ * hooks you leave out cost nothing on the hot path.
+ */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export class BasePlugin {}

@@ -1,0 +1,136 @@
+import type { Cache, ValueValidator } from "./cache.js";
+import { buildCache } from "./config/build.js";
+import type { AliasConfig } from "./config/types.js";
+import { configProblems } from "./config/validate.js";
+import { ConfigError, UnknownAliasError } from "./errors.js";
+import type { BasePlugin } from "./plugins/base.js";
+import type { CreateOverrides } from "./overrides.js";
+
+/** Any cache, whatever its value type and plugins. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyCache = Cache<any, readonly BasePlugin[]>;
+
+/** What a registry builds for each alias name. */
+export type CacheMap = { readonly [alias: string]: AnyCache };
+
+/** The config a registry holds: alias name → alias config. */
+export type AliasMap = { readonly [alias: string]: AliasConfig };
+
+/** Registry options; generated code fills them in. */
+export interface RegistryOptions {
+  /** User code named in the config as `./module.ts#Export`, keyed by that reference. */
+  readonly modules?: Readonly<Record<string, unknown>>;
+  /** Precompiled value validators by alias. */
+  readonly validators?: Readonly<Record<string, ValueValidator>>;
+  /** Hash of the normalized config the registry was generated from. */
+  readonly fingerprint?: string;
+}
+
+/**
+ * aiocache's `caches`: aliases → configs, `get` builds one shared instance per alias on first use,
+ * `create` builds a fresh one. Configs are validated when they arrive, with every problem listed.
+ *
+ * The dynamic `caches` export is this class untyped; generated code instantiates it with `M`
+ * (alias → cache type) and `C` (alias → literal config type), which is all the typing there is.
+ */
+export class CacheRegistry<M extends CacheMap = { readonly [alias: string]: Cache }, C extends AliasMap = AliasMap> {
+  /** Hash of the config this registry was generated from; `undefined` for the dynamic registry. */
+  readonly fingerprint: string | undefined;
+  #config: AliasMap = {};
+  readonly #instances = new Map<string, AnyCache>();
+  readonly #modules: Readonly<Record<string, unknown>>;
+  readonly #validators: Readonly<Record<string, ValueValidator>>;
+
+  constructor(config?: C, options: RegistryOptions = {}) {
+    this.fingerprint = options.fingerprint;
+    this.#modules = options.modules ?? {};
+    this.#validators = options.validators ?? {};
+    if (config !== undefined) this.setConfig(config);
+  }
+
+  /**
+   * Replaces the whole config after validating it. Instances of aliases that changed or vanished
+   * are closed and dropped; unchanged aliases keep theirs.
+   */
+  setConfig(config: C): void {
+    const problems = configProblems(config);
+    if (problems.length > 0) throw new ConfigError(problems);
+    const next: Record<string, AliasConfig> = {};
+    for (const [alias, aliasConfig] of Object.entries(config)) {
+      if (!alias.startsWith("$")) next[alias] = deepFreeze(structuredClone(aliasConfig));
+    }
+    for (const alias of this.#instances.keys()) {
+      if (JSON.stringify(next[alias]) !== JSON.stringify(this.#config[alias])) this.#drop(alias);
+    }
+    this.#config = Object.freeze(next);
+  }
+
+  /** Adds or replaces one alias, validated like a whole config. */
+  add(alias: string, config: AliasConfig): void {
+    const problems = configProblems({ [alias]: config });
+    if (problems.length > 0) throw new ConfigError(problems);
+    this.#drop(alias);
+    this.#config = Object.freeze({ ...this.#config, [alias]: deepFreeze(structuredClone(config)) });
+  }
+
+  /** The whole config (read-only). */
+  getConfig(): C {
+    return this.#config as C;
+  }
+
+  /** One alias's config exactly as written (read-only). */
+  getAliasConfig<A extends keyof C & string>(alias: A): C[A] {
+    return this.#aliasConfig(alias) as C[A];
+  }
+
+  /** The alias's shared instance, built on first use; the same object on every call. */
+  get<A extends keyof M & string>(alias: A): M[A] {
+    let cache = this.#instances.get(alias);
+    if (cache === undefined) {
+      cache = this.#build(alias, {});
+      this.#instances.set(alias, cache);
+    }
+    return cache as M[A];
+  }
+
+  /** A new instance of the alias every call, with camelCase option overrides (`{ namespace: "test" }`). */
+  create<A extends keyof M & string>(alias: A, overrides?: CreateOverrides<M[A]>): M[A] {
+    return this.#build(alias, (overrides ?? {}) as Record<string, unknown>) as M[A];
+  }
+
+  /** Closes every instance `get` built. They reconnect if used again. */
+  async closeAll(): Promise<void> {
+    const results = await Promise.allSettled([...this.#instances.values()].map((cache) => cache.close()));
+    const failure = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+    if (failure) throw failure.reason;
+  }
+
+  #build(alias: string, overrides: Record<string, unknown>): AnyCache {
+    return buildCache(alias, this.#aliasConfig(alias), overrides, {
+      modules: this.#modules,
+      validator: this.#validators[alias],
+    });
+  }
+
+  #aliasConfig(alias: string): AliasConfig {
+    const config = Object.hasOwn(this.#config, alias) ? this.#config[alias] : undefined;
+    if (config === undefined) throw new UnknownAliasError(alias, Object.keys(this.#config));
+    return config;
+  }
+
+  #drop(alias: string): void {
+    const cache = this.#instances.get(alias);
+    if (cache === undefined) return;
+    this.#instances.delete(alias);
+    // The caller replaced the alias and cannot act on a failed close; the connection is gone either way.
+    cache.close().catch(() => undefined);
+  }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === "object" && !ArrayBuffer.isView(value)) {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}
