@@ -48,7 +48,9 @@ export type { ConfigProblem } from "./errors.js";
 export type { Duration, DurationUnit } from "./duration.js";
 export type { AliasConfig, CachesConfig, EnvRef, HostPort, PluginConfig, SerializerConfig } from "./config/types.js";
 export { CacheRegistry } from "./registry.js";
-export type { AliasMap, AnyCache, CacheMap, RegistryOptions } from "./registry.js";
+export type { AliasMap, AnyCache, CacheMap, RegistryOptions, SerializerValue, UnknownAlias } from "./registry.js";
+export { fromEnv } from "./config/env.js";
+export type { EnvKind, EnvValues } from "./config/env.js";
 export type { CreateOverrides, OverridesFrom } from "./overrides.js";
 
 import { CacheRegistry } from "./registry.js";

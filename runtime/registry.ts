@@ -5,6 +5,7 @@ import { configProblems } from "./config/validate.js";
 import { ConfigError, UnknownAliasError } from "./errors.js";
 import type { BasePlugin } from "./plugins/base.js";
 import type { CreateOverrides } from "./overrides.js";
+import type { Serializer } from "./serializers/serializer.js";
 
 /** Any cache, whatever its value type and plugins. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -15,6 +16,16 @@ export type CacheMap = { readonly [alias: string]: AnyCache };
 
 /** The config a registry holds: alias name → alias config. */
 export type AliasMap = { readonly [alias: string]: AliasConfig };
+
+/**
+ * The parameter of the fallback overload of `get` / `getAliasConfig`: no string matches it, so a
+ * misspelled alias fails with this sentence next to the list of known aliases (kysely-style).
+ * Completion still offers only the real aliases, from the first overload.
+ */
+export type UnknownAlias = `Unknown cache alias "${string}": add it to the config and run cachegen generate`;
+
+/** The value type of a user serializer class, so generated code infers it from `./module.ts#Export`. */
+export type SerializerValue<S> = S extends abstract new (...args: never) => Serializer<infer V> ? V : never;
 
 /** Registry options; generated code fills them in. */
 export interface RegistryOptions {
@@ -33,7 +44,11 @@ export interface RegistryOptions {
  * The dynamic `caches` export is this class untyped; generated code instantiates it with `M`
  * (alias → cache type) and `C` (alias → literal config type), which is all the typing there is.
  */
-export class CacheRegistry<M extends CacheMap = { readonly [alias: string]: Cache }, C extends AliasMap = AliasMap> {
+export class CacheRegistry<
+  // Mapped (not index-signature) bounds, so generated interfaces qualify without an index signature.
+  M extends { readonly [A in keyof M]: AnyCache } = { readonly [alias: string]: Cache },
+  C extends { readonly [A in keyof C]: AliasConfig } = AliasMap,
+> {
   /** Hash of the config this registry was generated from; `undefined` for the dynamic registry. */
   readonly fingerprint: string | undefined;
   #config: AliasMap = {};
@@ -56,7 +71,7 @@ export class CacheRegistry<M extends CacheMap = { readonly [alias: string]: Cach
     const problems = configProblems(config);
     if (problems.length > 0) throw new ConfigError(problems);
     const next: Record<string, AliasConfig> = {};
-    for (const [alias, aliasConfig] of Object.entries(config)) {
+    for (const [alias, aliasConfig] of Object.entries(config as AliasMap)) {
       if (!alias.startsWith("$")) next[alias] = deepFreeze(structuredClone(aliasConfig));
     }
     for (const alias of this.#instances.keys()) {
@@ -78,24 +93,29 @@ export class CacheRegistry<M extends CacheMap = { readonly [alias: string]: Cach
     return this.#config as C;
   }
 
-  /** One alias's config exactly as written (read-only). */
-  getAliasConfig<A extends keyof C & string>(alias: A): C[A] {
-    return this.#aliasConfig(alias) as C[A];
+  /** One alias's config exactly as written (read-only), with literal types in generated code. */
+  getAliasConfig<A extends keyof C & string>(alias: A): C[A];
+  getAliasConfig(alias: UnknownAlias): never;
+  getAliasConfig(alias: string): AliasConfig {
+    return this.#aliasConfig(alias);
   }
 
   /** The alias's shared instance, built on first use; the same object on every call. */
-  get<A extends keyof M & string>(alias: A): M[A] {
+  get<A extends keyof M & string>(alias: A): M[A];
+  get(alias: UnknownAlias): never;
+  get(alias: string): AnyCache {
     let cache = this.#instances.get(alias);
     if (cache === undefined) {
       cache = this.#build(alias, {});
       this.#instances.set(alias, cache);
     }
-    return cache as M[A];
+    return cache;
   }
 
   /** A new instance of the alias every call, with camelCase option overrides (`{ namespace: "test" }`). */
-  create<A extends keyof M & string>(alias: A, overrides?: CreateOverrides<M[A]>): M[A] {
-    return this.#build(alias, (overrides ?? {}) as Record<string, unknown>) as M[A];
+  create<A extends keyof M & string>(alias: A, overrides?: CreateOverrides<M[A]>): M[A];
+  create(alias: string, overrides?: object): AnyCache {
+    return this.#build(alias, (overrides ?? {}) as Record<string, unknown>);
   }
 
   /** Closes every instance `get` built. They reconnect if used again. */

@@ -1,4 +1,4 @@
-import { isDurationString } from "../duration.js";
+import { isDurationString, type Duration } from "../duration.js";
 import { ConfigError } from "../errors.js";
 
 const ENV_REF = /^\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}$/;
@@ -11,6 +11,22 @@ export function parseEnvRef(value: string): { name: string; fallback: string | u
 
 /** How an env value is converted for the field that references it. */
 export type EnvKind = "string" | "integer" | "duration" | "boolean";
+
+/** What a field of each kind holds once its env reference is read. */
+export interface EnvValues {
+  string: string;
+  integer: number;
+  duration: Duration;
+  boolean: boolean;
+}
+
+/**
+ * A typed `${VAR}` read for generated code: the config literal calls it where the config had a
+ * reference, so the value comes from the environment when the module loads and never from the file.
+ */
+export function fromEnv<K extends EnvKind>(ref: string, kind: K, path: string): EnvValues[K] {
+  return readEnv(ref, kind, path) as EnvValues[K];
+}
 
 /**
  * Reads a `${VAR}` reference from `process.env` (at run time, never at generate time) and converts
