@@ -50,6 +50,7 @@ export type { AliasConfig, CachesConfig, EnvRef, HostPort, PluginConfig, Seriali
 export { CacheRegistry } from "./registry.js";
 export type { AliasMap, AnyCache, CacheMap, RegistryOptions, SerializerValue, UnknownAlias } from "./registry.js";
 export { fromEnv } from "./config/env.js";
+export { validatorRequire } from "./config/validator-helpers.js";
 export type { EnvKind, EnvValues } from "./config/env.js";
 export type { CreateOverrides, OverridesFrom } from "./overrides.js";
 

@@ -1,0 +1,50 @@
+import schema from "../../schema/cachegen.schema.json" with { type: "json" };
+import type { EnvKind } from "../../runtime/config/env.js";
+import type { BackendName } from "../../runtime/config/names.js";
+import type { Segments } from "../../runtime/config/problems.js";
+
+type SchemaNode = {
+  readonly $ref?: string;
+  readonly type?: string | readonly string[];
+  readonly anyOf?: readonly SchemaNode[];
+  readonly properties?: Readonly<Record<string, SchemaNode>>;
+  readonly items?: SchemaNode;
+};
+
+const definitions = schema.definitions as Readonly<Record<string, SchemaNode>>;
+const ALIAS_SCHEMA: Record<BackendName | "module", string> = {
+  memory: "memoryAlias",
+  redis: "redisAlias",
+  memcached: "memcachedAlias",
+  module: "customAlias",
+};
+
+/**
+ * How a `${VAR}` at `segments` inside an alias converts at run time, read off the config schema
+ * (the one source of field types): a field that admits integers reads an integer, numbers a
+ * duration, booleans a boolean, anything else a string. Fields the schema does not describe
+ * (options of user classes) read strings.
+ */
+export function envKindAt(backend: BackendName | "module", segments: Segments): EnvKind {
+  let node: SchemaNode | undefined = definitions[ALIAS_SCHEMA[backend]];
+  for (const segment of segments) {
+    node = resolve(node);
+    node = typeof segment === "number" ? node?.items : node?.properties?.[segment];
+  }
+  const types = leafTypes(node);
+  if (types.has("integer")) return "integer";
+  if (types.has("number")) return "duration";
+  if (types.has("boolean")) return "boolean";
+  return "string";
+}
+
+function resolve(node: SchemaNode | undefined): SchemaNode | undefined {
+  return node?.$ref === undefined ? node : resolve(definitions[node.$ref.replace("#/definitions/", "")]);
+}
+
+function leafTypes(node: SchemaNode | undefined): Set<string> {
+  const resolved = resolve(node);
+  const types = new Set<string>([resolved?.type ?? []].flat());
+  for (const branch of resolved?.anyOf ?? []) for (const type of leafTypes(branch)) types.add(type);
+  return types;
+}

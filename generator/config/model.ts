@@ -1,0 +1,97 @@
+import { toSeconds, type Duration } from "../../runtime/duration.js";
+import { parseEnvRef } from "../../runtime/config/env.js";
+import {
+  backendName,
+  pluginName,
+  serializerName,
+  type BackendName,
+  type PluginName,
+  type SerializerName,
+} from "../../runtime/config/names.js";
+import type { AliasConfig, PluginConfig } from "../../runtime/config/types.js";
+
+/** User code named as `./path/to/module.ts#Export`, relative to the config file. */
+export interface ModuleRef {
+  /** The reference exactly as written: also the key of the registry's `modules` option. */
+  readonly ref: string;
+  readonly from: string;
+  readonly name: string;
+}
+
+/** A built-in class by canonical name, or user code. */
+export type ClassRef<N extends string> = { readonly builtin: N } | { readonly module: ModuleRef };
+
+/** One alias, normalized: canonical class names, durations in seconds, everything the emitter needs. */
+export interface AliasModel {
+  readonly name: string;
+  /** The alias config exactly as written. */
+  readonly config: AliasConfig;
+  readonly backend: ClassRef<BackendName>;
+  /** `undefined` only for a user backend without a serializer: it picks its own. */
+  readonly serializer: ClassRef<SerializerName> | undefined;
+  readonly plugins: readonly ClassRef<PluginName>[];
+  readonly keyBuilder: ModuleRef | undefined;
+  /** `serializer.schema` as written (inline, or `{ "$ref": "./file.json" }`). */
+  readonly schema: object | boolean | undefined;
+  /** `serializer.type`: an exported TypeScript type. */
+  readonly type: { readonly from: string; readonly name: string } | undefined;
+  /** When values are checked against the schema; absent means never. */
+  readonly validate: "none" | "set" | "get" | "both";
+  /** Seconds, `null` for none, or the `${VAR}` reference read at run time. */
+  readonly ttl: number | null | string | undefined;
+  readonly timeout: number | null | string | undefined;
+  readonly namespace: string | undefined;
+}
+
+const DEFAULT_SERIALIZER: Record<BackendName, SerializerName> = { memory: "null", redis: "json", memcached: "json" };
+
+/** `./models.ts#User` → `{ from: "./models.ts", name: "User" }`. */
+export function moduleRef(ref: string): ModuleRef {
+  const hash = ref.lastIndexOf("#");
+  return { ref, from: ref.slice(0, hash), name: ref.slice(hash + 1) };
+}
+
+/**
+ * Normalizes a config that passed validation into sorted alias models. Names are sorted by code
+ * unit, never by locale, so every machine orders them alike.
+ */
+export function aliasModels(config: Record<string, unknown>): AliasModel[] {
+  return Object.keys(config)
+    .filter((name) => !name.startsWith("$"))
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+    .map((name) => aliasModel(name, config[name] as AliasConfig));
+}
+
+function aliasModel(name: string, config: AliasConfig): AliasModel {
+  const backend = classRef(config.cache, backendName);
+  const serializer = config.serializer;
+  return {
+    name,
+    config,
+    backend,
+    serializer:
+      serializer !== undefined
+        ? classRef(serializer.class, serializerName)
+        : "builtin" in backend
+          ? { builtin: DEFAULT_SERIALIZER[backend.builtin] }
+          : undefined,
+    plugins: (config.plugins ?? []).map((p: PluginConfig) => classRef(p.class, pluginName)),
+    keyBuilder: config.key_builder === undefined ? undefined : moduleRef(config.key_builder),
+    schema: serializer?.schema,
+    type: serializer?.type,
+    validate: serializer?.validate ?? "none",
+    ttl: seconds(config.ttl),
+    timeout: seconds(config.timeout),
+    namespace: config.namespace,
+  };
+}
+
+function classRef<N extends string>(name: string, canonical: (name: string) => N | undefined): ClassRef<N> {
+  const builtin = canonical(name);
+  return builtin === undefined ? { module: moduleRef(name) } : { builtin };
+}
+
+function seconds(value: Duration | string | undefined): number | null | string | undefined {
+  if (typeof value === "string" && parseEnvRef(value) !== undefined) return value;
+  return value === undefined ? undefined : toSeconds(value as Duration);
+}

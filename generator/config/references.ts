@@ -1,0 +1,64 @@
+import type { PendingProblem } from "../problems.js";
+import type { ResolvedSchema, SchemaResolver } from "../types/schema-refs.js";
+import type { RefKind, TsRefChecker } from "../types/ts-refs.js";
+import type { AliasModel, ModuleRef } from "./model.js";
+
+/** What the generator-only checks found, and what they resolved on the way. */
+export interface References {
+  readonly problems: readonly PendingProblem[];
+  /** Alias → its schema with `$ref`s inlined. */
+  readonly schemas: ReadonlyMap<string, ResolvedSchema>;
+  /** Module reference → type parameter count of the class it names. */
+  readonly typeParameters: ReadonlyMap<string, number>;
+  /** Every file the config references: schemas and TypeScript modules. */
+  readonly files: ReadonlySet<string>;
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * The checks that need the file system or the TypeScript program: `$ref` files exist and parse,
+ * module references and `serializer.type` name real exports of the right kind, a type used with
+ * the json serializer survives JSON, and alias names can be written to a file at all.
+ */
+export function checkReferences(models: readonly AliasModel[], resolveSchema: SchemaResolver, ts: TsRefChecker): References {
+  const problems: PendingProblem[] = [];
+  const schemas = new Map<string, ResolvedSchema>();
+  const typeParameters = new Map<string, number>();
+  const files = new Set<string>();
+
+  const checkModule = (alias: string, ref: ModuleRef, kind: RefKind, segments: readonly (string | number)[]) => {
+    const result = ts.check(ref.from, ref.name, kind, [alias, ...segments]);
+    problems.push(...result.problems);
+    typeParameters.set(ref.ref, result.typeParameters);
+    files.add(result.file);
+  };
+
+  for (const model of models) {
+    const { name } = model;
+    if (LONE_SURROGATE.test(name)) {
+      problems.push({ segments: [name], message: "alias name contains an unpaired UTF-16 surrogate, which no source file can hold" });
+    }
+    if ("module" in model.backend) checkModule(name, model.backend.module, "class", ["cache"]);
+    if (model.serializer !== undefined && "module" in model.serializer) {
+      checkModule(name, model.serializer.module, "class", ["serializer", "class"]);
+    }
+    model.plugins.forEach((plugin, i) => {
+      if ("module" in plugin) checkModule(name, plugin.module, "class", ["plugins", i, "class"]);
+    });
+    if (model.keyBuilder !== undefined) checkModule(name, model.keyBuilder, "function", ["key_builder"]);
+    if (model.schema !== undefined) {
+      const resolved = resolveSchema(model.schema, [name, "serializer", "schema"]);
+      problems.push(...resolved.problems);
+      resolved.files.forEach((f) => files.add(f));
+      schemas.set(name, resolved);
+    }
+    if (model.type !== undefined) {
+      const jsonSafe = model.serializer !== undefined && "builtin" in model.serializer && model.serializer.builtin === "json";
+      const result = ts.check(model.type.from, model.type.name, "type", [name, "serializer", "type"], { jsonSafe });
+      problems.push(...result.problems);
+      files.add(result.file);
+    }
+  }
+  return { problems, schemas, typeParameters, files };
+}

@@ -1,0 +1,198 @@
+import { dirname, relative, resolve } from "node:path";
+import { parseEnvRef } from "../../runtime/config/env.js";
+import { formatPath } from "../../runtime/config/problems.js";
+import { envKindAt } from "../config/env-kinds.js";
+import type { AliasModel, ClassRef, ModuleRef } from "../config/model.js";
+import type { SchemaTypes } from "../types/schema-types.js";
+import { pascalCase } from "../types/schema-types.js";
+import type { EmitInput, ImportName, UserImport } from "./emit.js";
+import { literal, propertyKey } from "./literal.js";
+
+/** What planning needs besides the alias models. */
+export interface PlanContext {
+  readonly configFile: string;
+  readonly outFile: string;
+  /** The config as written: the source of the emitted config literal. */
+  readonly config: Readonly<Record<string, unknown>>;
+  readonly schemaTypes: SchemaTypes;
+  /** Module reference → type parameter count of the class it names. */
+  readonly typeParameters: ReadonlyMap<string, number>;
+  /** Alias → ajv standalone code of its validator. */
+  readonly validators: ReadonlyMap<string, string>;
+  readonly fingerprint: string;
+}
+
+const BACKEND_CLASS = { memory: "MemoryCache", redis: "RedisCache", memcached: "MemcachedCache" } as const;
+const PLUGIN_CLASS = { hit_miss_ratio: "HitMissRatioPlugin", timing: "TimingPlugin" } as const;
+const SERIALIZER_VALUE = { null: "unknown", string: "string", json: "JsonValue", v8: "unknown", msgpack: "unknown" } as const;
+
+/** Names the template declares and the runtime names it may import: no schema type or import may take them. */
+export const RESERVED_NAMES: ReadonlySet<string> = new Set([
+  ...["CacheRegistry", "config", "CacheAlias", "CacheValues", "CacheTypes", "caches"],
+  ...["JsonValue", "SerializerValue", "ValueValidator", "fromEnv", "validatorRequire"],
+  ...Object.values(BACKEND_CLASS),
+  ...Object.values(PLUGIN_CLASS),
+]);
+
+/**
+ * Turns alias models into the source fragments the template takes: imports with clash-free local
+ * names, each alias's value and cache type, the config literal with run-time env reads, and the
+ * registry options. Everything is computed here, before ts-morph is touched.
+ */
+export function plan(models: readonly AliasModel[], context: PlanContext): EmitInput {
+  const runtime = new Map<string, boolean>();
+  const use = (name: string, typeOnly = true) => runtime.set(name, (runtime.get(name) ?? true) && typeOnly);
+  const taken = new Set([...RESERVED_NAMES, ...context.schemaTypes.names]);
+  const imports = userImports(models, context, taken);
+
+  const aliases = models.map((model) => {
+    const valueType = valueTypeOf(model, context, imports.local, use);
+    const plugins = model.plugins.map((p) => pluginType(p, imports.local, use));
+    const pluginTuple = `readonly [${plugins.join(", ")}]`;
+    let cacheType: string;
+    if ("builtin" in model.backend) {
+      const cls = BACKEND_CLASS[model.backend.builtin];
+      use(cls);
+      cacheType = plugins.length > 0 ? `${cls}<${valueType}, ${pluginTuple}>` : `${cls}<${valueType}>`;
+    } else {
+      const ref = model.backend.module;
+      const arity = context.typeParameters.get(ref.ref) ?? 0;
+      const args = [valueType, pluginTuple].slice(0, arity);
+      cacheType = `${imports.local(ref)}${args.length > 0 ? `<${args.join(", ")}>` : ""}`;
+    }
+    return { name: model.name, valueType, cacheType };
+  });
+
+  const validators: string[] = [];
+  const validatorEntries: string[] = [];
+  for (const model of models) {
+    const code = context.validators.get(model.name);
+    if (code === undefined) continue;
+    const local = unique(`validate${pascalCase(model.name)}`, taken);
+    use("ValueValidator");
+    use("validatorRequire", false);
+    validators.push(
+      "// prettier-ignore\n" +
+        "// @ts-ignore -- ajv standalone output is plain JavaScript, precompiled from the alias's serializer.schema\n" +
+        `const ${local}: ValueValidator = ((require) => { const module = { exports: {} }; ${code} return module.exports; })(validatorRequire);`,
+    );
+    validatorEntries.push(`${propertyKey(model.name, true)}: ${local}`);
+  }
+
+  const config = literal(
+    Object.fromEntries(models.map((m) => [m.name, context.config[m.name]])),
+    (value, segments) => {
+      if (parseEnvRef(value) === undefined) return undefined;
+      use("fromEnv", false);
+      const [alias, ...rest] = segments as [string, ...(string | number)[]];
+      const model = models.find((m) => m.name === alias)!;
+      const kind = envKindAt("builtin" in model.backend ? model.backend.builtin : "module", rest);
+      return `fromEnv(${JSON.stringify(value)}, ${JSON.stringify(kind)}, ${JSON.stringify(formatPath(segments))})`;
+    },
+  );
+
+  const options = [`fingerprint: ${JSON.stringify(context.fingerprint)}`];
+  if (imports.modules.length > 0) options.push(`modules: { ${imports.modules.join(", ")} }`);
+  if (validatorEntries.length > 0) options.push(`validators: { ${validatorEntries.join(", ")} }`);
+
+  return {
+    runtime: [...runtime].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, typeOnly]) => ({ name, typeOnly })),
+    imports: imports.list,
+    declarations: context.schemaTypes.declarations,
+    validators: validators.join("\n\n"),
+    config,
+    aliases,
+    options: `{ ${options.join(", ")} }`,
+  };
+}
+
+function valueTypeOf(
+  model: AliasModel,
+  context: PlanContext,
+  local: (ref: { from: string; name: string }) => string,
+  use: (name: string) => void,
+): string {
+  const fromSchema = context.schemaTypes.types.get(model.name);
+  if (fromSchema !== undefined) return fromSchema;
+  if (model.type !== undefined) return local(model.type);
+  const serializer = model.serializer;
+  if (serializer === undefined) return "unknown";
+  if ("module" in serializer) {
+    use("SerializerValue");
+    return `SerializerValue<typeof ${local(serializer.module)}>`;
+  }
+  const value = SERIALIZER_VALUE[serializer.builtin];
+  if (value === "JsonValue") use(value);
+  return value;
+}
+
+function pluginType(plugin: ClassRef<"hit_miss_ratio" | "timing">, local: (ref: ModuleRef) => string, use: (name: string) => void) {
+  if ("module" in plugin) return `InstanceType<typeof ${local(plugin.module)}>`;
+  use(PLUGIN_CLASS[plugin.builtin]);
+  return PLUGIN_CLASS[plugin.builtin];
+}
+
+interface Imports {
+  readonly list: UserImport[];
+  /** `"./ref.ts#Export": Local` entries of the registry's `modules` option. */
+  readonly modules: string[];
+  local(ref: { readonly from: string; readonly name: string }): string;
+}
+
+/**
+ * One import per user module, names sorted, each given a local name no other import, schema type
+ * or template name has. Module references are value imports (the registry constructs them);
+ * `serializer.type` references are type-only.
+ */
+function userImports(models: readonly AliasModel[], context: PlanContext, taken: Set<string>): Imports {
+  const configDir = dirname(context.configFile);
+  const outDir = dirname(context.outFile);
+  const wanted = new Map<string, Map<string, boolean>>();
+  const moduleRefs = new Map<string, ModuleRef>();
+  const want = (from: string, name: string, typeOnly: boolean) => {
+    const specifier = importSpecifier(resolve(configDir, from), outDir);
+    const names = wanted.get(specifier) ?? new Map<string, boolean>();
+    names.set(name, (names.get(name) ?? true) && typeOnly);
+    wanted.set(specifier, names);
+  };
+  for (const model of models) {
+    const refs = [
+      "module" in model.backend ? model.backend.module : undefined,
+      model.serializer !== undefined && "module" in model.serializer ? model.serializer.module : undefined,
+      ...model.plugins.map((p) => ("module" in p ? p.module : undefined)),
+      model.keyBuilder,
+    ];
+    for (const ref of refs) {
+      if (ref === undefined) continue;
+      want(ref.from, ref.name, false);
+      moduleRefs.set(ref.ref, ref);
+    }
+    if (model.type !== undefined) want(model.type.from, model.type.name, true);
+  }
+  const locals = new Map<string, string>();
+  const list: UserImport[] = [...wanted.keys()].sort().map((specifier) => ({
+    specifier,
+    names: [...wanted.get(specifier)!].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, typeOnly]): ImportName => {
+      const local = unique(name, taken);
+      locals.set(`${specifier}#${name}`, local);
+      return { name, local, typeOnly };
+    }),
+  }));
+  const local = (ref: { from: string; name: string }) =>
+    locals.get(`${importSpecifier(resolve(configDir, ref.from), outDir)}#${ref.name}`)!;
+  const modules = [...moduleRefs.keys()].sort().map((ref) => `${JSON.stringify(ref)}: ${local(moduleRefs.get(ref)!)}`);
+  return { list, modules, local };
+}
+
+/** `/abs/src/models.ts` seen from `/abs` → `./src/models.js` (NodeNext wants the emitted extension). */
+function importSpecifier(file: string, fromDir: string): string {
+  const path = relative(fromDir, file).split("\\").join("/").replace(/\.(m|c)?tsx?$/, (_, m: string | undefined) => `.${m ?? ""}js`);
+  return path.startsWith("../") ? path : `./${path}`;
+}
+
+function unique(name: string, taken: Set<string>): string {
+  let candidate = name;
+  for (let n = 2; taken.has(candidate); n++) candidate = `${name}_${n}`;
+  taken.add(candidate);
+  return candidate;
+}

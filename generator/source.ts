@@ -1,0 +1,124 @@
+import { existsSync, readFileSync } from "node:fs";
+import { basename, dirname, relative, resolve } from "node:path";
+import type { Options as PrettierOptions } from "prettier";
+import { configProblems } from "../runtime/config/validate.js";
+import { aliasModels, type AliasModel } from "./config/model.js";
+import { parseConfig, type ConfigSource } from "./config/parse.js";
+import { checkReferences } from "./config/references.js";
+import { banner } from "./emit/banner.js";
+import { emitSource } from "./emit/emit.js";
+import { formatSource } from "./emit/format.js";
+import { plan, RESERVED_NAMES } from "./emit/plan.js";
+import { fingerprint } from "./fingerprint.js";
+import type { PendingProblem, Problem } from "./problems.js";
+import { schemaResolver, type ReadFile } from "./types/schema-refs.js";
+import { schemaTypes } from "./types/schema-types.js";
+import { tsRefChecker } from "./types/ts-refs.js";
+import { validatorSource } from "./types/validators.js";
+
+/** The input of {@link generateSource}. */
+export interface SourceInput {
+  /** The config file's path and text. */
+  readonly source: ConfigSource;
+  /** The output file; default: the config's `$out`, else `caches.ts` beside the config. */
+  readonly out?: string;
+  /** Prettier options for the output (the CLI passes the project's own). */
+  readonly prettier?: PrettierOptions;
+  /** How referenced schema and module files are read; default: from disk. */
+  readonly readFile?: ReadFile;
+}
+
+/** What {@link generateSource} produced: the file text, or every problem in the config. */
+export type SourceResult =
+  | {
+      readonly ok: true;
+      readonly text: string;
+      /** The output file it is meant for. */
+      readonly out: string;
+      readonly models: readonly AliasModel[];
+      readonly fingerprint: string;
+      /** Every file the config references (for `--watch`). */
+      readonly files: readonly string[];
+    }
+  | { readonly ok: false; readonly problems: readonly Problem[]; readonly files: readonly string[] };
+
+/**
+ * Config text in, generated file text out. It writes nothing and reads only the files the config
+ * references, so the same input gives the same bytes on any machine; `generate` adds the file I/O.
+ */
+export async function generateSource(input: SourceInput): Promise<SourceResult> {
+  const { source } = input;
+  const readFile = input.readFile ?? readIfExists;
+  const parsed = parseConfig(source);
+  if (parsed.problems.length > 0) return { ok: false, problems: parsed.problems, files: [] };
+
+  const data = parsed.data;
+  const pending: PendingProblem[] = configProblems(data).map((p) => ({ segments: p.segments ?? [], message: p.message }));
+  const config = (data !== null && typeof data === "object" && !Array.isArray(data) ? data : {}) as Record<string, unknown>;
+  const broken = new Set(pending.map((p) => p.segments[0]));
+  const models = aliasModels(Object.fromEntries(Object.entries(config).filter(([alias]) => !broken.has(alias))));
+  const configFile = resolve(source.path);
+  const references = checkReferences(
+    models,
+    schemaResolver(configFile, readFile),
+    tsRefChecker(configFile, (path) => existsSync(path)),
+  );
+  pending.push(...references.problems);
+  const files = [...references.files].sort();
+
+  const schemas = new Map([...references.schemas].map(([alias, resolved]) => [alias, resolved.schema]));
+  const types = pending.length === 0 ? await schemaTypes(schemas) : undefined;
+  for (const name of [...(types?.names ?? [])].filter((n) => RESERVED_NAMES.has(n))) {
+    const alias = [...schemas.keys()].find((a) => types?.types.get(a) === name) ?? [...schemas.keys()][0]!;
+    pending.push({
+      segments: [alias, "serializer", "schema"],
+      message: `the schema declares type "${name}", a name the generated file needs; give that schema another title`,
+    });
+  }
+
+  const validators = new Map<string, string>();
+  for (const model of models) {
+    if (model.validate === "none" || model.schema === undefined) continue;
+    const compiled = validatorSource(model.name, model.schema, references.schemas.get(model.name)?.files ?? [], configFile, readFile);
+    if ("problem" in compiled) pending.push(compiled.problem);
+    else validators.set(model.name, compiled.code);
+  }
+
+  if (pending.length > 0 || types === undefined) {
+    return { ok: false, problems: pending.map((p) => parsed.locate(p)), files };
+  }
+
+  const out = resolve(dirname(configFile), input.out === undefined ? defaultOut(config) : relative(dirname(configFile), resolve(input.out)));
+  const schemaFiles = new Map(
+    files.filter((f) => f.endsWith(".json")).map((f) => [posix(relative(dirname(configFile), f)), readFile(f) ?? ""]),
+  );
+  const hash = fingerprint(models, schemaFiles);
+  const emitted = emitSource(
+    plan(models, { configFile, outFile: out, config, schemaTypes: types, typeParameters: references.typeParameters, validators, fingerprint: hash }),
+  );
+  const outDir = dirname(out);
+  const head = banner({
+    config: posix(relative(outDir, configFile)),
+    out: out === resolve(dirname(configFile), defaultOut(config)) ? undefined : basename(out),
+    fingerprint: hash,
+  });
+  const text = await formatSource(head + emitted, input.prettier ?? {});
+  return { ok: true, text, out, models, fingerprint: hash, files };
+}
+
+function defaultOut(config: Record<string, unknown>): string {
+  return typeof config["$out"] === "string" ? config["$out"] : "caches.ts";
+}
+
+function posix(path: string): string {
+  return path.split("\\").join("/");
+}
+
+function readIfExists(path: string): string | undefined {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    // A missing file is reported by whoever needed it, with the config path that named it.
+    return undefined;
+  }
+}

@@ -1,0 +1,54 @@
+import { Node, ts, type Type } from "ts-morph";
+
+// Built-ins whose values JSON.stringify turns into something else ({} , a string, or nothing).
+const NOT_JSON = new Set([
+  "Date", "Map", "ReadonlyMap", "Set", "ReadonlySet", "WeakMap", "WeakSet", "RegExp", "Promise", "Error",
+  "URL", "ArrayBuffer", "SharedArrayBuffer", "DataView", "Buffer", "Uint8Array", "Int8Array", "Uint8ClampedArray",
+  "Uint16Array", "Int16Array", "Uint32Array", "Int32Array", "Float32Array", "Float64Array", "BigInt64Array",
+  "BigUint64Array", "Symbol",
+]);
+
+/** One property whose type does not survive `JSON.parse(JSON.stringify(x))`. */
+export interface JsonUnsafe {
+  /** `User.createdAt` */
+  readonly path: string;
+  /** The type as written, e.g. `Date`. */
+  readonly type: string;
+}
+
+/**
+ * Finds every property path of `type` whose values a JSON round trip would change: Date, Map,
+ * Set, bigint, functions, symbols and class instances. `any` and `unknown` pass: nothing is known.
+ */
+export function jsonUnsafe(type: Type, name: string, at: Node): JsonUnsafe[] {
+  const found: JsonUnsafe[] = [];
+  const seen = new Set<Type>();
+  const visit = (t: Type, path: string): void => {
+    if (seen.has(t)) return;
+    if (t.isAny() || t.isUnknown() || t.isNull() || t.isUndefined() || t.isString() || t.isNumber() || t.isBoolean()) return;
+    if (t.isLiteral() && !t.isBigIntLiteral()) return;
+    if (t.isBooleanLiteral() || t.isTemplateLiteral() || t.isEnum()) return;
+    if (t.isBigInt() || t.isBigIntLiteral() || (t.getFlags() & ts.TypeFlags.ESSymbolLike) !== 0) {
+      found.push({ path, type: t.getText(at) });
+      return;
+    }
+    if (t.isUnion()) return t.getUnionTypes().forEach((member) => visit(member, path));
+    if (t.isIntersection()) return t.getIntersectionTypes().forEach((member) => visit(member, path));
+    seen.add(t);
+    if (t.isArray() || t.isReadonlyArray()) return visit(t.getArrayElementTypeOrThrow(), `${path}[]`);
+    if (t.isTuple()) return t.getTupleElements().forEach((e, i) => visit(e, `${path}[${i}]`));
+    const symbol = t.getSymbol();
+    const isClass = symbol?.getDeclarations().some((d) => Node.isClassDeclaration(d)) ?? false;
+    if (t.getCallSignatures().length > 0 || isClass || (symbol !== undefined && NOT_JSON.has(symbol.getName()))) {
+      found.push({ path, type: t.getText(at) });
+      return;
+    }
+    const index = t.getStringIndexType();
+    if (index !== undefined) visit(index, `${path}[string]`);
+    for (const property of t.getProperties()) {
+      visit(property.getTypeAtLocation(at), `${path}.${property.getName()}`);
+    }
+  };
+  visit(type, name);
+  return found;
+}

@@ -1,0 +1,120 @@
+import { dirname, relative, resolve } from "node:path";
+import type { Segments } from "../../runtime/config/problems.js";
+import type { PendingProblem } from "../problems.js";
+
+/** Reads a file as text, or `undefined` when it does not exist. Injected so callers choose the I/O. */
+export type ReadFile = (path: string) => string | undefined;
+
+/** An alias schema with every `$ref` replaced by its target, plus the files it read. */
+export interface ResolvedSchema {
+  readonly schema: object | boolean;
+  readonly files: readonly string[];
+  readonly problems: readonly PendingProblem[];
+}
+
+/** Resolves one alias's schema found at `segments` of the config. */
+export type SchemaResolver = (schema: object | boolean, segments: Segments) => ResolvedSchema;
+
+/**
+ * Inlines `$ref`s (to local files, and JSON pointers inside them) so json-schema-to-typescript sees
+ * one object graph. A target is the same object wherever it is referenced, across all aliases of
+ * one resolver, which is how a shared type is declared once; a cycle becomes a cyclic graph.
+ */
+export function schemaResolver(configFile: string, readFile: ReadFile): SchemaResolver {
+  const configDir = dirname(configFile);
+  const documents = new Map<string, unknown>();
+  const targets = new Map<string, unknown>();
+  return (schema, segments) => resolveRefs(schema, segments, { configFile, configDir, readFile, documents, targets });
+}
+
+interface ResolverState {
+  readonly configFile: string;
+  readonly configDir: string;
+  readonly readFile: ReadFile;
+  readonly documents: Map<string, unknown>;
+  readonly targets: Map<string, unknown>;
+}
+
+function resolveRefs(schema: object | boolean, segments: Segments, state: ResolverState): ResolvedSchema {
+  const { configFile, configDir, readFile, documents, targets } = state;
+  const problems: PendingProblem[] = [];
+  const files = new Set<string>();
+
+  const load = (file: string, origin: Segments, via: string): { ok: true; doc: unknown } | { ok: false } => {
+    files.add(file);
+    if (documents.has(file)) return { ok: true, doc: documents.get(file) };
+    const shown = `./${relative(configDir, file).split("\\").join("/")}`;
+    const text = readFile(file);
+    if (text === undefined) {
+      problems.push({ segments: origin, message: `${via}$ref file ${shown} does not exist (paths are relative to the file that references them)` });
+      return { ok: false };
+    }
+    try {
+      const doc: unknown = JSON.parse(text);
+      documents.set(file, doc);
+      return { ok: true, doc };
+    } catch (error) {
+      problems.push({ segments: origin, message: `${via}$ref file ${shown} is not valid JSON: ${(error as Error).message}` });
+      return { ok: false };
+    }
+  };
+
+  const follow = (ref: string, file: string, root: unknown, origin: Segments): unknown => {
+    const hash = ref.indexOf("#");
+    const target = hash === -1 ? ref : ref.slice(0, hash);
+    const pointer = hash === -1 ? "" : ref.slice(hash + 1);
+    const via = file === configFile ? "" : `./${relative(configDir, file).split("\\").join("/")} → `;
+    if (/^[a-z][a-z0-9+.-]*:/i.test(target)) {
+      problems.push({ segments: origin, message: `${via}$ref ${JSON.stringify(ref)} is remote; only local files are supported` });
+      return {};
+    }
+    let targetFile = file;
+    let doc = root;
+    if (target !== "") {
+      targetFile = resolve(dirname(file), target);
+      const loaded = load(targetFile, origin, via);
+      if (!loaded.ok) return {};
+      doc = loaded.doc;
+    }
+    const key = `${targetFile}#${pointer}`;
+    if (targets.has(key)) return targets.get(key);
+    const value = atPointer(doc, pointer);
+    if (value === undefined) {
+      problems.push({ segments: origin, message: `${via}$ref ${JSON.stringify(ref)} points at nothing` });
+      return {};
+    }
+    const out: unknown = Array.isArray(value) ? [] : typeof value === "object" && value !== null ? {} : value;
+    targets.set(key, out);
+    if (out !== value) copyInto(value as object, out as object, targetFile, doc, origin);
+    return out;
+  };
+
+  const walk = (value: unknown, file: string, root: unknown, origin: Segments, path: Segments): unknown => {
+    if (value === null || typeof value !== "object") return value;
+    const ref = (value as { $ref?: unknown }).$ref;
+    if (typeof ref === "string") return follow(ref, file, root, file === configFile ? [...path, "$ref"] : origin);
+    const out = Array.isArray(value) ? [] : {};
+    copyInto(value, out, file, root, origin, path);
+    return out;
+  };
+
+  const copyInto = (value: object, out: object, file: string, root: unknown, origin: Segments, path: Segments = origin) => {
+    for (const [key, child] of Object.entries(value)) {
+      (out as Record<string, unknown>)[key] = walk(child, file, root, origin, [...path, Array.isArray(value) ? Number(key) : key]);
+    }
+  };
+
+  const resolved = walk(schema, configFile, schema, segments, segments) as object | boolean;
+  return { schema: resolved, files: [...files], problems };
+}
+
+function atPointer(doc: unknown, pointer: string): unknown {
+  if (pointer === "" || pointer === "/") return doc;
+  let current = doc;
+  for (const raw of pointer.replace(/^\//, "").split("/")) {
+    const part = decodeURIComponent(raw).replace(/~1/g, "/").replace(/~0/g, "~");
+    if (current === null || typeof current !== "object" || !Object.hasOwn(current, part)) return undefined;
+    current = (current as Record<string, unknown>)[part];
+  }
+  return current;
+}

@@ -1,0 +1,57 @@
+import { compile, type JSONSchema } from "json-schema-to-typescript";
+import { Project } from "ts-morph";
+
+/** Value types compiled from schemas: the declarations, and each alias's type expression. */
+export interface SchemaTypes {
+  /** Exported declarations, one per distinct schema (a schema shared by aliases is declared once). */
+  readonly declarations: string;
+  /** Alias → its type in `CacheValues`. */
+  readonly types: ReadonlyMap<string, string>;
+  /** Every declared name, so imports can avoid them. */
+  readonly names: ReadonlySet<string>;
+}
+
+const ROOT = "CachegenSchemaRoot";
+
+/**
+ * Compiles every alias schema in one json-schema-to-typescript run: one root object whose
+ * properties are the alias schemas. A schema without a title is named after its alias
+ * (`redis_alt` → `RedisAltValue`), so names never depend on traversal order. The root itself is
+ * only a carrier: its property types say which name each alias got, then it is dropped.
+ */
+export async function schemaTypes(schemas: ReadonlyMap<string, object | boolean>): Promise<SchemaTypes> {
+  const types = new Map<string, string>();
+  const properties: Record<string, JSONSchema> = {};
+  const order: string[] = [];
+  for (const [alias, schema] of schemas) {
+    if (typeof schema === "boolean") {
+      types.set(alias, schema ? "unknown" : "never");
+      continue;
+    }
+    const titled = schema as JSONSchema;
+    titled.title ??= `${pascalCase(alias)}Value`;
+    properties[`p${order.length}`] = titled;
+    order.push(alias);
+  }
+  if (order.length === 0) return { declarations: "", types, names: new Set() };
+
+  const root: JSONSchema = { title: ROOT, type: "object", additionalProperties: false, required: Object.keys(properties), properties };
+  const text = await compile(root, ROOT, { bannerComment: "", format: false, declareExternallyReferenced: true });
+  const project = new Project({ useInMemoryFileSystem: true, skipLoadingLibFiles: true });
+  const file = project.createSourceFile("types.ts", text);
+  const carrier = file.getInterfaceOrThrow(ROOT);
+  carrier.getProperties().forEach((property, i) => types.set(order[i]!, property.getTypeNodeOrThrow().getText()));
+  carrier.remove();
+  const names = new Set([...file.getInterfaces(), ...file.getTypeAliases(), ...file.getEnums()].map((d) => d.getName()));
+  return { declarations: file.getFullText().trim(), types, names };
+}
+
+/** `redis_alt` → `RedisAlt`; a leading digit gets an underscore so the result is an identifier. */
+export function pascalCase(name: string): string {
+  const pascal = name
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((part) => part[0]!.toUpperCase() + part.slice(1))
+    .join("");
+  return /^[0-9]/.test(pascal) || pascal === "" ? `_${pascal}` : pascal;
+}

@@ -1,0 +1,95 @@
+import { dirname, relative, resolve } from "node:path";
+import { Node, Project, ts, type ExportedDeclarations, type SourceFile } from "ts-morph";
+import { closest, type Segments } from "../../runtime/config/problems.js";
+import type { PendingProblem } from "../problems.js";
+import { jsonUnsafe } from "./json-safety.js";
+
+/** What a reference must name: a class (`new`ed), a function, or a type. */
+export type RefKind = "class" | "function" | "type";
+
+/** What checking one reference found. */
+export interface RefCheck {
+  readonly problems: readonly PendingProblem[];
+  /** For a class: how many type parameters it takes, so the emitter can pass `<V, P>`. */
+  readonly typeParameters: number;
+  /** The file the reference points at (watched by `--watch`). */
+  readonly file: string;
+}
+
+/** Checks `./module.ts#Export` and `{ from, name }` references against the user's TypeScript. */
+export interface TsRefChecker {
+  check(from: string, name: string, kind: RefKind, segments: Segments, options?: { jsonSafe?: boolean }): RefCheck;
+}
+
+/**
+ * A checker over one ts-morph project shared by every reference of a config, created on first use
+ * so a config without user code never builds a TypeScript program.
+ */
+export function tsRefChecker(configFile: string, fileExists: (path: string) => boolean): TsRefChecker {
+  const configDir = dirname(configFile);
+  let project: Project | undefined;
+  const sourceFile = (path: string): SourceFile => {
+    project ??= new Project({
+      skipAddingFilesFromTsConfig: true,
+      compilerOptions: {
+        strict: true,
+        target: ts.ScriptTarget.ES2022,
+        module: ts.ModuleKind.NodeNext,
+        moduleResolution: ts.ModuleResolutionKind.NodeNext,
+        skipLibCheck: true,
+        noEmit: true,
+      },
+    });
+    return project.getSourceFile(path) ?? project.addSourceFileAtPath(path);
+  };
+  return {
+    check(from, name, kind, segments, options = {}) {
+      const file = resolve(configDir, from);
+      const shown = `./${relative(configDir, file).split("\\").join("/")}`;
+      const problem = (message: string): RefCheck => ({ problems: [{ segments, message }], typeParameters: 0, file });
+      if (!fileExists(file)) return problem(`${shown} does not exist (paths are relative to the config file)`);
+      const exports = sourceFile(file).getExportedDeclarations();
+      const declaration = exports.get(name)?.[0];
+      if (declaration === undefined) {
+        const names = [...exports.keys()].sort();
+        const guess = closest(name, names);
+        const hint = guess ? `; did you mean "${guess}"?` : names.length ? `; it exports ${names.join(", ")}` : "";
+        return problem(`${shown} has no export named "${name}"${hint}`);
+      }
+      const mismatch = kindMismatch(declaration, kind);
+      if (mismatch !== undefined) return problem(`${shown}#${name} is ${mismatch}`);
+      const typeParameters = Node.isClassDeclaration(declaration) ? declaration.getTypeParameters().length : 0;
+      if (!options.jsonSafe) return { problems: [], typeParameters, file };
+      const unsafe = jsonUnsafe(declaration.getType(), name, declaration);
+      return {
+        problems: unsafe.map((u) => ({
+          segments,
+          message: `${u.path}: ${u.type} does not survive a JSON round trip; use the v8 serializer (it keeps Date, Map, Set and bigint) or change the type`,
+        })),
+        typeParameters,
+        file,
+      };
+    },
+  };
+}
+
+function kindMismatch(declaration: ExportedDeclarations, kind: RefKind): string | undefined {
+  const isType =
+    Node.isInterfaceDeclaration(declaration) ||
+    Node.isTypeAliasDeclaration(declaration) ||
+    Node.isClassDeclaration(declaration) ||
+    Node.isEnumDeclaration(declaration);
+  const variable = Node.isVariableDeclaration(declaration);
+  const constructible =
+    Node.isClassDeclaration(declaration) || (variable && declaration.getType().getConstructSignatures().length > 0);
+  const callable =
+    Node.isFunctionDeclaration(declaration) || (variable && declaration.getType().getCallSignatures().length > 0);
+  switch (kind) {
+    case "type":
+      return isType ? undefined : "a value, not a type: name an exported interface, type alias or class";
+    case "class":
+      return constructible ? undefined : "not a class: the config names a class that cachegen constructs with new";
+    case "function":
+      return callable ? undefined : "not a function: key_builder names a function (key, namespace) => string";
+  }
+}
