@@ -1,45 +1,71 @@
 import { readFileSync } from "node:fs";
-import { ConfigError } from "../runtime/errors.js";
-import { configProblems } from "../runtime/config/validate.js";
+import { join } from "node:path";
+import { writeStarter } from "./cli/init.js";
+import { helpText, parseCliArgs } from "./cli/flags.js";
+import { EXIT, painter, report, type Output } from "./cli/report.js";
+import { watchAndGenerate } from "./cli/watch.js";
+import { generate } from "./generate.js";
+import { packageRoot } from "./package-root.js";
 
-const HELP = `Usage: cachegen <command> [options]
-
-Commands:
-  validate [--config F]   check a JSON config against the schema
-
-Options:
-  --help                  show this help
-  --version               print the version
-`;
-
-/** Runs the CLI and returns its exit code: 0 ok, 2 invalid config or usage, 3 I/O error. */
-export async function main(argv: readonly string[]): Promise<number> {
-  if (argv.includes("--help") || argv.length === 0) {
-    process.stdout.write(HELP);
-    return 0;
+/**
+ * Runs the CLI and returns its exit code: 0 success or up to date, 1 drift, 2 invalid config or
+ * usage, 3 I/O or environment. `signal` ends `--watch`.
+ */
+export async function main(
+  argv: readonly string[],
+  output: Omit<Output, "json"> = { stdout: process.stdout, stderr: process.stderr },
+  signal?: AbortSignal,
+): Promise<number> {
+  const args = parseCliArgs(argv);
+  if (!args.ok) {
+    output.stderr.write(`${painter(output.stderr)("red", `cachegen: ${args.error}`)}\nRun cachegen --help for usage.\n`);
+    return EXIT.invalid;
   }
-  if (argv.includes("--version")) {
-    const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
-    process.stdout.write(`${pkg.version}\n`);
-    return 0;
+  const { command, flags } = args;
+  if (flags["version"]) {
+    const pkg = JSON.parse(readFileSync(join(packageRoot(), "package.json"), "utf8")) as { version: string };
+    output.stdout.write(`${pkg.version}\n`);
+    return EXIT.ok;
   }
-  if (argv[0] === "validate") {
-    const file = argv[argv.indexOf("--config") + 1] ?? "cachegen.config.json";
-    let config: unknown;
-    try {
-      config = JSON.parse(readFileSync(file, "utf8"));
-    } catch (error) {
-      process.stderr.write(`${file}: ${(error as Error).message}\n`);
-      return 3;
+  if (flags["help"] || command === undefined) {
+    output.stdout.write(helpText());
+    return command === undefined && !flags["help"] && argv.length > 0 ? EXIT.invalid : EXIT.ok;
+  }
+  const options = {
+    config: flags["config"] as string | undefined,
+    out: flags["out"] as string | undefined,
+    check: flags["check"] === true,
+    validateOnly: command === "validate",
+  };
+  const full: Output = { ...output, json: flags["json"] === true };
+  try {
+    switch (command) {
+      case "init":
+        if (!(await writeStarter(process.cwd()))) {
+          output.stderr.write("cachegen.config.json already exists; nothing written\n");
+          return EXIT.invalid;
+        }
+        output.stdout.write("wrote cachegen.config.json; next: npx cachegen generate\n");
+        return EXIT.ok;
+      case "generate":
+      case "validate":
+        if (flags["watch"]) {
+          await watchAndGenerate(options, full, signal ?? interrupted());
+          return EXIT.ok;
+        }
+        return report(await generate(options), full);
     }
-    const problems = configProblems(config);
-    if (problems.length > 0) {
-      process.stderr.write(`${new ConfigError(problems).message}\n`);
-      return 2;
-    }
-    process.stdout.write(`${file}: valid\n`);
-    return 0;
+  } catch (error) {
+    output.stderr.write(`${painter(output.stderr)("red", `cachegen: ${(error as Error).message}`)}\n`);
+    return EXIT.io;
   }
-  process.stderr.write(`unknown command ${JSON.stringify(argv[0])}\n${HELP}`);
-  return 2;
+}
+
+/** Aborts on Ctrl-C or SIGTERM, so `--watch` closes its watchers and exits 0. */
+function interrupted(): AbortSignal {
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+  return controller.signal;
 }

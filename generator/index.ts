@@ -1,2 +1,14 @@
 // The programmatic generator API (`cachegen/generator`).
+export { generate } from "./generate.js";
+export type { GenerateOptions, GenerateResult } from "./generate.js";
+export { generateSource } from "./source.js";
+export type { SourceInput, SourceResult } from "./source.js";
+export type { ConfigSource } from "./config/parse.js";
+export { findConfig, CONFIG_NAMES, ConfigNotFoundError } from "./config/find.js";
+export { formatProblem } from "./problems.js";
+export type { Problem } from "./problems.js";
+export { semanticChanges, formatChange } from "./check/summary.js";
+export type { SemanticChange } from "./check/summary.js";
+export { unifiedDiff } from "./check/diff.js";
+export { main } from "./cli.js";
 export { configProblems } from "../runtime/config/validate.js";

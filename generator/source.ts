@@ -88,7 +88,7 @@ export async function generateSource(input: SourceInput): Promise<SourceResult> 
     return { ok: false, problems: pending.map((p) => parsed.locate(p)), files };
   }
 
-  const out = resolve(dirname(configFile), input.out === undefined ? defaultOut(config) : relative(dirname(configFile), resolve(input.out)));
+  const out = input.out === undefined ? resolve(dirname(configFile), defaultOut(config)) : resolve(input.out);
   const schemaFiles = new Map(
     files.filter((f) => f.endsWith(".json")).map((f) => [posix(relative(dirname(configFile), f)), readFile(f) ?? ""]),
   );

@@ -4,8 +4,10 @@ import { formatPath, type PendingProblem, type Problem } from "../problems.js";
 
 /** A config file's text and where the config sits in it (`["cachegen"]` inside package.json). */
 export interface ConfigSource {
-  /** The file, as it should appear in messages and the banner. */
+  /** The file; relative paths in the config are relative to it. */
   readonly path: string;
+  /** How messages name the file (e.g. relative to the working directory); default: `path`. */
+  readonly name?: string;
   readonly text: string;
   /** Path of the config inside the document; empty for a dedicated config file. */
   readonly root?: Segments;
@@ -32,7 +34,7 @@ export function parseConfig(source: ConfigSource): ParsedConfig {
   const root = source.root ?? [];
   const at = (offset: number, path: string, message: string): Problem => {
     const { line, col } = lineCounter.linePos(offset);
-    return { file: source.path, line, column: col, path, message };
+    return { file: source.name ?? source.path, line, column: col, path, message };
   };
   const problems: Problem[] = doc.errors.map((error) => at(error.pos[0], "", error.message.split("\n")[0] ?? error.message));
   const rootNode = problems.length === 0 ? deepest(doc.contents, root, true) : undefined;

@@ -1,7 +1,7 @@
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { Project, StructureKind, SyntaxKind, type ImportDeclarationStructure, type OptionalKind } from "ts-morph";
+import { packageRoot } from "../package-root.js";
 import { propertyKey } from "./literal.js";
 
 /** A named import of the generated file; `local` differs from `name` only to avoid a clash. */
@@ -93,15 +93,8 @@ function union(members: readonly string[]): string {
 
 let cachedTemplate: string | undefined;
 
-/** The skeleton, found beside the package root both in the sources and in `dist/`. */
+/** The skeleton, read once per process. */
 function template(): string {
-  if (cachedTemplate !== undefined) return cachedTemplate;
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, "templates", "caches.ts"))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error("cachegen is incomplete: templates/caches.ts is missing from the package");
-    dir = parent;
-  }
-  cachedTemplate = readFileSync(join(dir, "templates", "caches.ts"), "utf8");
+  cachedTemplate ??= readFileSync(join(packageRoot(), "templates", "caches.ts"), "utf8");
   return cachedTemplate;
 }

@@ -1,0 +1,142 @@
+import { Node, Project, SyntaxKind, type Expression } from "ts-morph";
+import { aliasModels, type AliasModel, type ClassRef } from "../config/model.js";
+
+/** One change between two generated files that matters to whoever runs the caches. */
+export interface SemanticChange {
+  readonly alias: string;
+  readonly change: "added" | "removed" | "backend" | "serializer" | "value type" | "ttl" | "timeout" | "namespace";
+  readonly before?: string;
+  readonly after?: string;
+  /** Values stored under the old file cannot be read under the new one. */
+  readonly incompatible: boolean;
+}
+
+interface AliasFacts {
+  readonly model: AliasModel;
+  /** The alias's `CacheValues` member. */
+  readonly valueType: string;
+  /** That type with every declaration it reaches, so a schema edit shows up. */
+  readonly valueShape: string;
+}
+
+/**
+ * Compares two generated files alias by alias: additions and removals, backend, serializer and
+ * value type changes (after which stored values are unreadable), TTL, timeout and namespace.
+ * Both sides are read from the files themselves, so `--check` needs no other record of the past.
+ */
+export function semanticChanges(before: string, after: string): SemanticChange[] {
+  const old = describe(before);
+  const next = describe(after);
+  const changes: SemanticChange[] = [];
+  for (const alias of [...new Set([...old.keys(), ...next.keys()])].sort()) {
+    const a = old.get(alias);
+    const b = next.get(alias);
+    if (a === undefined) {
+      changes.push({ alias, change: "added", incompatible: false });
+      continue;
+    }
+    if (b === undefined) {
+      changes.push({ alias, change: "removed", incompatible: false });
+      continue;
+    }
+    const compare = (change: SemanticChange["change"], x: string, y: string, incompatible: boolean) => {
+      if (x !== y) changes.push({ alias, change, before: x, after: y, incompatible });
+    };
+    compare("backend", className(a.model.backend), className(b.model.backend), false);
+    compare("serializer", className(a.model.serializer), className(b.model.serializer), true);
+    if (a.valueShape !== b.valueShape) {
+      const after = a.valueType === b.valueType ? `${b.valueType} (its declaration changed)` : b.valueType;
+      changes.push({ alias, change: "value type", before: a.valueType, after, incompatible: true });
+    }
+    compare("ttl", String(a.model.ttl ?? "none"), String(b.model.ttl ?? "none"), false);
+    compare("timeout", String(a.model.timeout ?? "default"), String(b.model.timeout ?? "default"), false);
+    compare("namespace", JSON.stringify(a.model.namespace ?? ""), JSON.stringify(b.model.namespace ?? ""), false);
+  }
+  return changes;
+}
+
+/** `redis_alt: serializer v8 → json (stored values incompatible)` */
+export function formatChange(change: SemanticChange): string {
+  const what =
+    change.before === undefined
+      ? `${change.alias}: ${change.change}`
+      : `${change.alias}: ${change.change} ${oneLine(change.before)} → ${oneLine(change.after ?? "")}`;
+  return change.incompatible ? `${what} (stored values incompatible)` : what;
+}
+
+function describe(text: string): Map<string, AliasFacts> {
+  const facts = new Map<string, AliasFacts>();
+  if (text === "") return facts;
+  const file = new Project({ useInMemoryFileSystem: true, skipLoadingLibFiles: true }).createSourceFile("caches.ts", text);
+  const initializer = file.getVariableDeclaration("config")?.getInitializer();
+  const config = initializer === undefined ? {} : (plain(initializer) as Record<string, unknown>);
+  const declarations = new Map(
+    [...file.getInterfaces(), ...file.getTypeAliases(), ...file.getEnums()].map((d) => [d.getName(), d.getText()]),
+  );
+  const values = new Map(
+    (file.getInterface("CacheValues")?.getProperties() ?? []).map((p) => [
+      String(plain(p.getNameNode() as Expression) ?? p.getName()),
+      p.getTypeNode()?.getText() ?? "unknown",
+    ]),
+  );
+  for (const model of aliasModels(config)) {
+    const valueType = values.get(model.name) ?? "unknown";
+    facts.set(model.name, { model, valueType, valueShape: withDeclarations(valueType, declarations) });
+  }
+  return facts;
+}
+
+/** The type text followed by every declaration it names, transitively. */
+function withDeclarations(type: string, declarations: ReadonlyMap<string, string>): string {
+  const seen = new Set<string>();
+  const queue = [type];
+  while (queue.length > 0) {
+    for (const name of queue.shift()!.match(/[A-Za-z_$][\w$]*/g) ?? []) {
+      const declaration = declarations.get(name);
+      if (declaration !== undefined && !["CacheValues", "CacheTypes"].includes(name) && !seen.has(name)) {
+        seen.add(name);
+        queue.push(declaration);
+      }
+    }
+  }
+  return [type, ...[...seen].sort().map((n) => declarations.get(n))].join("\n");
+}
+
+/** Evaluates the literal parts of generated code; an env read stands for its `${VAR}` reference. */
+function plain(node: Node): unknown {
+  if (Node.isAsExpression(node) || Node.isParenthesizedExpression(node)) return plain(node.getExpression());
+  if (Node.isStringLiteral(node) || Node.isNoSubstitutionTemplateLiteral(node)) return node.getLiteralValue();
+  if (Node.isNumericLiteral(node)) return node.getLiteralValue();
+  if (Node.isPrefixUnaryExpression(node) && node.getOperatorToken() === SyntaxKind.MinusToken) return -(plain(node.getOperand()) as number);
+  if (Node.isTrueLiteral(node)) return true;
+  if (Node.isFalseLiteral(node)) return false;
+  if (Node.isNullLiteral(node)) return null;
+  if (Node.isIdentifier(node)) return node.getText();
+  if (Node.isCallExpression(node)) return plain(node.getArguments()[0]!);
+  if (Node.isArrayLiteralExpression(node)) return node.getElements().map(plain);
+  if (Node.isComputedPropertyName(node)) return plain(node.getExpression());
+  if (Node.isObjectLiteralExpression(node)) {
+    const out: Record<string, unknown> = {};
+    for (const property of node.getProperties()) {
+      if (!Node.isPropertyAssignment(property)) continue;
+      Object.defineProperty(out, String(plain(property.getNameNode())), {
+        value: plain(property.getInitializerOrThrow()),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    }
+    return out;
+  }
+  return undefined;
+}
+
+function className(ref: ClassRef<string> | undefined): string {
+  if (ref === undefined) return "the backend's default";
+  return "builtin" in ref ? ref.builtin : ref.module.ref;
+}
+
+function oneLine(text: string): string {
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length > 80 ? `${flat.slice(0, 77)}...` : flat;
+}

@@ -1,0 +1,93 @@
+import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { dirname, relative, resolve } from "node:path";
+import { unifiedDiff } from "./check/diff.js";
+import { semanticChanges, type SemanticChange } from "./check/summary.js";
+import { findConfig } from "./config/find.js";
+import { projectPrettierOptions } from "./emit/format.js";
+import type { Problem } from "./problems.js";
+import { generateSource } from "./source.js";
+
+/** Options of {@link generate}, the CLI's `generate` / `validate` without the printing. */
+export interface GenerateOptions {
+  /** The config file; default: discovered from `cwd`. */
+  readonly config?: string;
+  /** The output file; default: `$out` of the config, else `caches.ts` beside it. */
+  readonly out?: string;
+  /** Compare with the file on disk and write nothing. */
+  readonly check?: boolean;
+  /** Validate only: nothing is compared or written. */
+  readonly validateOnly?: boolean;
+  /** Where discovery starts and relative paths are shown from. @default process.cwd() */
+  readonly cwd?: string;
+}
+
+/** What one generation did. Paths are as shown to the user (relative to `cwd` when inside it). */
+export type GenerateResult =
+  | {
+      readonly status: "invalid";
+      readonly config: string;
+      readonly problems: readonly Problem[];
+      /** Files the config references, for `--watch`. */
+      readonly files: readonly string[];
+    }
+  | {
+      /** `written`/`unchanged` for a write, `current`/`drift` for `--check`, `valid` for validate. */
+      readonly status: "written" | "unchanged" | "current" | "drift" | "valid";
+      readonly config: string;
+      readonly out: string;
+      readonly aliases: number;
+      readonly ms: number;
+      readonly files: readonly string[];
+      /** On drift: the unified diff from the file on disk to what would be written. */
+      readonly diff?: string;
+      readonly changes?: readonly SemanticChange[];
+    };
+
+/**
+ * Finds, validates and generates; then writes atomically (temporary file, rename) unless the bytes
+ * on disk are already the same, or with `check` compares instead of writing. I/O failures throw.
+ */
+export async function generate(options: GenerateOptions = {}): Promise<GenerateResult> {
+  const started = performance.now();
+  const cwd = options.cwd ?? process.cwd();
+  const found = await findConfig(cwd, options.config === undefined ? undefined : resolve(cwd, options.config));
+  const configPath = shown(cwd, found.path);
+  const out = options.out === undefined ? undefined : resolve(cwd, options.out);
+  // Resolved from the output, or from the config's directory, where a project's .prettierrc applies.
+  const prettier = await projectPrettierOptions(out ?? found.path);
+  const result = await generateSource({ source: { ...found, name: configPath }, out, prettier });
+  if (!result.ok) return { status: "invalid", config: configPath, problems: result.problems, files: result.files };
+
+  const base = { config: configPath, out: shown(cwd, result.out), aliases: result.models.length, files: result.files };
+  const ms = () => Math.round(performance.now() - started);
+  if (options.validateOnly) return { status: "valid", ...base, ms: ms() };
+  const current = await readFile(result.out, "utf8").catch((error: NodeJS.ErrnoException) => {
+    if (error.code === "ENOENT") return undefined;
+    throw error;
+  });
+  if (options.check) {
+    if (current === result.text) return { status: "current", ...base, ms: ms() };
+    const diff = unifiedDiff(current ?? "", result.text, [current === undefined ? "/dev/null" : base.out, base.out]);
+    return { status: "drift", ...base, ms: ms(), diff, changes: semanticChanges(current ?? "", result.text) };
+  }
+  if (current === result.text) return { status: "unchanged", ...base, ms: ms() };
+  await writeAtomically(result.out, result.text);
+  return { status: "written", ...base, ms: ms() };
+}
+
+async function writeAtomically(file: string, text: string): Promise<void> {
+  await mkdir(dirname(file), { recursive: true });
+  const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
+  try {
+    await writeFile(temporary, text);
+    await rename(temporary, file);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  }
+}
+
+function shown(cwd: string, path: string): string {
+  const rel = relative(cwd, path);
+  return rel.startsWith("..") || rel === "" ? path : rel;
+}
