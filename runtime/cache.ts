@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { KEEP_TTL, type Backend, type MaybePromise, type TtlMs, type Versioned } from "./backends/backend.js";
 import { withDeadline } from "./deadline.js";
 import { toMillis, toSeconds, type Duration } from "./duration.js";
@@ -259,20 +260,30 @@ export class Cache<V = unknown, P extends readonly BasePlugin[] = readonly BaseP
     return value;
   }
 
-  async #incrementByVersion(k: string, delta: number, ns: string): Promise<number> {
-    for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
-      const current: Versioned | undefined = await this.backend.getVersioned(k, ns);
+  /**
+   * Read-modify-write through compare-and-set, for counters whose serializer does not store decimal
+   * text. Synchronous backends answer read and write in one step, so they never race; remote ones
+   * retry after a jittered, growing pause so contenders spread out instead of colliding again.
+   */
+  #incrementByVersion(k: string, delta: number, ns: string, attempt = 0): MaybePromise<number> {
+    return then(this.backend.getVersioned(k, ns), (current): MaybePromise<number> => {
       const base = current === undefined ? 0 : this.#decode(k, current.value);
       if (!Number.isSafeInteger(base)) throw new NotAnIntegerError(k);
       const next = (base as number) + delta;
       const ttl = current === undefined ? null : KEEP_TTL;
-      if (await this.backend.setIfVersion(k, this.#encode(k, next as V), current, ttl, ns)) return next;
-    }
-    throw new BackendError(
-      this.backend.name,
-      `increment(${JSON.stringify(k)}) lost ${CAS_ATTEMPTS} compare-and-set races in a row. ` +
-        `Use the json or string serializer for hot counters: they increment natively.`,
-    );
+      return then(this.backend.setIfVersion(k, this.#encode(k, next as V), current, ttl, ns), (written) => {
+        if (written) return next;
+        if (attempt + 1 >= CAS_ATTEMPTS) {
+          throw new BackendError(
+            this.backend.name,
+            `increment(${JSON.stringify(k)}) lost ${CAS_ATTEMPTS} compare-and-set races in a row. ` +
+              `Use the json or string serializer for hot counters: they increment natively.`,
+          );
+        }
+        const pause = Math.random() * Math.min(50, 2 ** attempt);
+        return sleep(pause).then(() => this.#incrementByVersion(k, delta, ns, attempt + 1));
+      });
+    });
   }
 
   /**
@@ -368,7 +379,7 @@ export class Cache<V = unknown, P extends readonly BasePlugin[] = readonly BaseP
 }
 
 /** Applies `fn` to a value or the value of a promise, without a tick when it is already there. */
-function then<T, R>(value: MaybePromise<T>, fn: (value: T) => R): MaybePromise<R> {
+function then<T, R>(value: MaybePromise<T>, fn: (value: T) => MaybePromise<R>): MaybePromise<R> {
   return value instanceof Promise ? value.then(fn) : fn(value);
 }
 
