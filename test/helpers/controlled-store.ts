@@ -25,7 +25,7 @@ export class ControlledStore implements Backend {
 
   #answer<T>(method: string, work: () => T): MaybePromise<T> {
     this.calls.push(method);
-    if (this.deferred) return new Promise<T>((resolve) => setImmediate(resolve)).then(work);
+    if (this.deferred) return new Promise<void>((resolve) => setImmediate(resolve)).then(work);
     if (!this.hold) return work();
     return new Promise<T>((resolve, reject) => {
       this.#held.push(() => {
