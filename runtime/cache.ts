@@ -1,3 +1,4 @@
+/// <reference lib="esnext.disposable" preserve="true" />
 import { setTimeout as sleep } from "node:timers/promises";
 import { KEEP_TTL, type Backend, type MaybePromise, type TtlMs, type Versioned } from "./backends/backend.js";
 import { withDeadline } from "./deadline.js";
