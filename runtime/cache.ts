@@ -229,7 +229,12 @@ export class Cache<V = unknown, P extends readonly BasePlugin[] = readonly BaseP
    */
   getOrSet(key: string, loader: () => V | Promise<V>, options?: GetOrSetOptions): Promise<V> {
     if (this.#disabled) return Promise.resolve().then(loader);
-    const k = this.buildKey(key, options?.namespace ?? this.namespace);
+    let k: string;
+    try {
+      k = this.buildKey(key, options?.namespace ?? this.namespace);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     let flight = this.#inflight.get(k);
     if (flight === undefined) {
       flight = this.#load(key, loader, options).finally(() => this.#inflight.delete(k));
