@@ -27,6 +27,11 @@ export type UnknownAlias = `Unknown cache alias "${string}": add it to the confi
 /** The value type of a user serializer class, so generated code infers it from `./module.ts#Export`. */
 export type SerializerValue<S> = S extends abstract new (...args: never) => Serializer<infer V> ? V : never;
 
+/** Typed per alias; an untyped registry (string index) accepts any backend's options. */
+type Overrides<M, A extends keyof M> = string extends keyof M
+  ? CreateOverrides<M[A]> & Readonly<Record<string, unknown>>
+  : CreateOverrides<M[A]>;
+
 /** Registry options; generated code fills them in. */
 export interface RegistryOptions {
   /** User code named in the config as `./module.ts#Export`, keyed by that reference. */
@@ -113,7 +118,7 @@ export class CacheRegistry<
   }
 
   /** A new instance of the alias every call, with camelCase option overrides (`{ namespace: "test" }`). */
-  create<A extends keyof M & string>(alias: A, overrides?: CreateOverrides<M[A]>): M[A];
+  create<A extends keyof M & string>(alias: A, overrides?: Overrides<M, A>): M[A];
   create(alias: string, overrides?: object): AnyCache {
     return this.#build(alias, (overrides ?? {}) as Record<string, unknown>);
   }
