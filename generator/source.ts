@@ -76,10 +76,13 @@ export async function generateSource(input: SourceInput): Promise<SourceResult> 
     });
   }
 
+  // Every schema file of the config: a target shared by aliases is read once, so one alias's
+  // resolution alone may not list all the files its schema reaches.
+  const schemaFiles = [...new Set([...references.schemas.values()].flatMap((r) => r.files))].sort();
   const validators = new Map<string, string>();
   for (const model of models) {
     if (model.validate === "none" || model.schema === undefined) continue;
-    const compiled = validatorSource(model.name, model.schema, references.schemas.get(model.name)?.files ?? [], configFile, readFile);
+    const compiled = validatorSource(model.name, model.schema, schemaFiles, configFile, readFile);
     if ("problem" in compiled) pending.push(compiled.problem);
     else validators.set(model.name, compiled.code);
   }
@@ -89,10 +92,7 @@ export async function generateSource(input: SourceInput): Promise<SourceResult> 
   }
 
   const out = input.out === undefined ? resolve(dirname(configFile), defaultOut(config)) : resolve(input.out);
-  const schemaFiles = new Map(
-    files.filter((f) => f.endsWith(".json")).map((f) => [posix(relative(dirname(configFile), f)), readFile(f) ?? ""]),
-  );
-  const hash = fingerprint(models, schemaFiles);
+  const hash = fingerprint(models, new Map(schemaFiles.map((f) => [posix(relative(dirname(configFile), f)), readFile(f) ?? ""])));
   const emitted = emitSource(
     plan(models, { configFile, outFile: out, config, schemaTypes: types, typeParameters: references.typeParameters, validators, fingerprint: hash }),
   );

@@ -58,14 +58,15 @@ export function emitSource(input: EmitInput): string {
 
   const configStatement = file.getVariableStatementOrThrow("config");
   configStatement.getDeclarations()[0]!.setInitializer(`${input.config} as const`);
-  if (input.declarations !== "") file.insertStatements(configStatement.getChildIndex(), input.declarations);
+  // A leading newline keeps a blank line between the inserted block and what precedes it.
+  if (input.declarations !== "") file.insertStatements(configStatement.getChildIndex(), `\n${input.declarations}`);
 
   file.getTypeAliasOrThrow("CacheAlias").setType(union(input.aliases.map((a) => JSON.stringify(a.name))));
   file.getInterfaceOrThrow("CacheValues").addProperties(input.aliases.map((a) => property(a.name, a.valueType)));
   file.getInterfaceOrThrow("CacheTypes").addProperties(input.aliases.map((a) => property(a.name, a.cacheType)));
 
   const caches = file.getVariableStatementOrThrow("caches");
-  if (input.validators !== "") file.insertStatements(caches.getChildIndex(), input.validators);
+  if (input.validators !== "") file.insertStatements(caches.getChildIndex(), `\n${input.validators}`);
   const registry = caches.getDeclarations()[0]!.getInitializerIfKindOrThrow(SyntaxKind.NewExpression);
   registry.getArguments()[1]!.replaceWithText(input.options);
   return file.getFullText();

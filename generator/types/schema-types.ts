@@ -43,7 +43,8 @@ export async function schemaTypes(schemas: ReadonlyMap<string, object | boolean>
   carrier.getProperties().forEach((property, i) => types.set(order[i]!, property.getTypeNodeOrThrow().getText()));
   carrier.remove();
   const names = new Set([...file.getInterfaces(), ...file.getTypeAliases(), ...file.getEnums()].map((d) => d.getName()));
-  return { declarations: file.getFullText().trim(), types, names };
+  const declarations = file.getStatements().map((s) => s.getText(true)).join("\n\n");
+  return { declarations, types, names };
 }
 
 /** `redis_alt` → `RedisAlt`; a leading digit gets an underscore so the result is an identifier. */
