@@ -1,6 +1,9 @@
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
+  // Generated goldens import "cachegen"; tests run them against the runtime sources, not dist/.
+  resolve: { alias: [{ find: /^cachegen$/, replacement: fileURLToPath(new URL("./runtime/index.ts", import.meta.url)) }] },
   test: {
     include: ["test/**/*.test.ts"],
     globalSetup: ["test/helpers/global-setup.ts", "test/helpers/run-setup.ts"],

@@ -88,7 +88,8 @@ export async function generateSource(input: SourceInput): Promise<SourceResult> 
   }
 
   if (pending.length > 0 || types === undefined) {
-    return { ok: false, problems: pending.map((p) => parsed.locate(p)), files };
+    const located = pending.map((p) => parsed.locate(p));
+    return { ok: false, problems: located.sort((a, b) => a.line - b.line || a.column - b.column), files };
   }
 
   const out = input.out === undefined ? resolve(dirname(configFile), defaultOut(config)) : resolve(input.out);

@@ -22,9 +22,11 @@ export interface JsonUnsafe {
  */
 export function jsonUnsafe(type: Type, name: string, at: Node): JsonUnsafe[] {
   const found: JsonUnsafe[] = [];
-  const seen = new Set<Type>();
+  // The types being visited on the current path: a recursive type stops here, a type met again
+  // elsewhere is visited again so each of its paths is reported.
+  const open = new Set<Type>();
   const visit = (t: Type, path: string): void => {
-    if (seen.has(t)) return;
+    if (open.has(t)) return;
     if (t.isAny() || t.isUnknown() || t.isNull() || t.isUndefined() || t.isString() || t.isNumber() || t.isBoolean()) return;
     if (t.isLiteral() && !t.isBigIntLiteral()) return;
     if (t.isBooleanLiteral() || t.isTemplateLiteral() || t.isEnum()) return;
@@ -34,20 +36,23 @@ export function jsonUnsafe(type: Type, name: string, at: Node): JsonUnsafe[] {
     }
     if (t.isUnion()) return t.getUnionTypes().forEach((member) => visit(member, path));
     if (t.isIntersection()) return t.getIntersectionTypes().forEach((member) => visit(member, path));
-    seen.add(t);
-    if (t.isArray() || t.isReadonlyArray()) return visit(t.getArrayElementTypeOrThrow(), `${path}[]`);
-    if (t.isTuple()) return t.getTupleElements().forEach((e, i) => visit(e, `${path}[${i}]`));
     const symbol = t.getSymbol();
     const isClass = symbol?.getDeclarations().some((d) => Node.isClassDeclaration(d)) ?? false;
     if (t.getCallSignatures().length > 0 || isClass || (symbol !== undefined && NOT_JSON.has(symbol.getName()))) {
       found.push({ path, type: t.getText(at) });
       return;
     }
-    const index = t.getStringIndexType();
-    if (index !== undefined) visit(index, `${path}[string]`);
-    for (const property of t.getProperties()) {
-      visit(property.getTypeAtLocation(at), `${path}.${property.getName()}`);
+    open.add(t);
+    if (t.isArray() || t.isReadonlyArray()) {
+      visit(t.getArrayElementTypeOrThrow(), `${path}[]`);
+    } else if (t.isTuple()) {
+      t.getTupleElements().forEach((e, i) => visit(e, `${path}[${i}]`));
+    } else {
+      const index = t.getStringIndexType();
+      if (index !== undefined) visit(index, `${path}[string]`);
+      for (const property of t.getProperties()) visit(property.getTypeAtLocation(at), `${path}.${property.getName()}`);
     }
+    open.delete(t);
   };
   visit(type, name);
   return found;
