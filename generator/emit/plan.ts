@@ -53,7 +53,8 @@ export function plan(models: readonly AliasModel[], context: PlanContext): EmitI
     if ("builtin" in model.backend) {
       const cls = BACKEND_CLASS[model.backend.builtin];
       use(cls);
-      cacheType = plugins.length > 0 ? `${cls}<${valueType}, ${pluginTuple}>` : `${cls}<${valueType}>`;
+      // The tuple is explicit even when empty: it is what makes `plugins[0]` a compile error there.
+      cacheType = `${cls}<${valueType}, ${pluginTuple}>`;
     } else {
       const ref = model.backend.module;
       const arity = context.typeParameters.get(ref.ref) ?? 0;

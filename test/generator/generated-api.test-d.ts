@@ -1,0 +1,98 @@
+import { describe, expectTypeOf, it } from "vitest";
+import type {
+  HitMissRatioPlugin,
+  JsonValue,
+  MemoryCache,
+  RedisCache,
+  TimingPlugin,
+  UnknownAlias,
+} from "../../runtime/index.js";
+import { caches as backends } from "../../fixtures/backends/caches.js";
+import { caches as env } from "../../fixtures/env/caches.js";
+import { caches as schemaRef, type CacheValues as SchemaValues, type User } from "../../fixtures/schema-ref/caches.js";
+import { caches, type CacheAlias, type CacheValues } from "../../fixtures/seed/caches.js";
+import { caches as typeRef } from "../../fixtures/type-ref/caches.js";
+import type { Session } from "../../fixtures/type-ref/models.js";
+import { caches as userModule } from "../../fixtures/user-module/caches.js";
+import type { AuditPlugin } from "../../fixtures/user-module/plugins.js";
+
+describe("the generated API of the seed config", () => {
+  it("types each alias's cache, values and config", () => {
+    expectTypeOf<CacheAlias>().toEqualTypeOf<"default" | "redis_alt">();
+    expectTypeOf<CacheValues>().toEqualTypeOf<{ default: string; redis_alt: unknown }>();
+    expectTypeOf(caches.get("default")).toEqualTypeOf<MemoryCache<string, readonly []>>();
+    expectTypeOf(caches.get("redis_alt")).toEqualTypeOf<RedisCache<unknown, readonly [HitMissRatioPlugin, TimingPlugin]>>();
+    expectTypeOf(caches.create("redis_alt", { namespace: "test", port: 6380, timeout: 2 })).toEqualTypeOf(caches.get("redis_alt"));
+    expectTypeOf(caches.getAliasConfig("redis_alt").port).toEqualTypeOf<6379>();
+    expectTypeOf(caches.getAliasConfig("default").cache).toEqualTypeOf<"aiocache.SimpleMemoryCache">();
+    expectTypeOf(caches.getConfig().redis_alt.plugins[1].class).toEqualTypeOf<"aiocache.plugins.TimingPlugin">();
+    expectTypeOf(caches.get("redis_alt").plugins[0].stats.hitRatio).toEqualTypeOf<number>();
+    expectTypeOf(caches.get("default").get("k")).toEqualTypeOf<Promise<string | undefined>>();
+    expectTypeOf(caches.fingerprint).toEqualTypeOf<string | undefined>();
+  });
+
+  it("rejects what the config does not allow", () => {
+    // @ts-expect-error a misspelled alias is a compile error
+    caches.get("defualt");
+    // @ts-expect-error the same in getAliasConfig
+    caches.getAliasConfig("redis");
+    // @ts-expect-error a number is not a string cache's value
+    void caches.get("default").set("k", 42);
+    // @ts-expect-error an alias without plugins has an empty plugin tuple
+    void caches.get("default").plugins[0];
+    // @ts-expect-error an unknown override key
+    caches.create("default", { namespace: "test", colour: "red" });
+    // @ts-expect-error a Redis option is not a memory cache's override
+    caches.create("default", { port: 6379 });
+    // @ts-expect-error serializer and plugins are fixed by the config
+    caches.create("redis_alt", { plugins: [] });
+  });
+
+  it("words the unknown-alias error as a sentence", () => {
+    expectTypeOf<"defualt">().not.toMatchTypeOf<UnknownAlias>();
+    expectTypeOf<UnknownAlias>().toEqualTypeOf<`Unknown cache alias "${string}": add it to the config and run cachegen generate`>();
+  });
+});
+
+describe("value types from schemas, type references and user modules", () => {
+  it("uses the schema's type, declared once for two aliases", () => {
+    expectTypeOf<SchemaValues["users"]>().toEqualTypeOf<User>();
+    expectTypeOf(schemaRef.get("admins")).toEqualTypeOf<MemoryCache<User, readonly []>>();
+    expectTypeOf(schemaRef.get("users")).toEqualTypeOf<RedisCache<User, readonly []>>();
+    expectTypeOf<User["role"]>().toEqualTypeOf<"admin" | "member" | undefined>();
+    // @ts-expect-error a User needs an address
+    void schemaRef.get("users").set("u1", { id: "1", name: "Ada" });
+  });
+
+  it("uses the referenced TypeScript type", () => {
+    expectTypeOf(typeRef.get("sessions")).toEqualTypeOf<RedisCache<Session, readonly []>>();
+    expectTypeOf(typeRef.get("users").get("u")).resolves.toEqualTypeOf<
+      { id: string; name: string; tags: string[]; profile?: { bio: string; links: Record<string, string> } } | undefined
+    >();
+  });
+
+  it("infers values from a user serializer and types user plugins", () => {
+    expectTypeOf(userModule.get("events").get("e")).resolves.toEqualTypeOf<Date | undefined>();
+    expectTypeOf(userModule.get("events").plugins).toEqualTypeOf<readonly [AuditPlugin, TimingPlugin]>();
+    expectTypeOf(userModule.get("counted").plugins[0].written).toEqualTypeOf<string[]>();
+    // @ts-expect-error a string is not a Date
+    void userModule.get("events").set("e", "2024-01-01");
+  });
+});
+
+describe("env references and backends", () => {
+  it("types env-referenced fields by their base type, not a literal", () => {
+    expectTypeOf(env.getAliasConfig("primary").port).toEqualTypeOf<number>();
+    expectTypeOf(env.getAliasConfig("primary").password).toEqualTypeOf<string>();
+    expectTypeOf(env.getAliasConfig("primary").tls).toEqualTypeOf<boolean>();
+    expectTypeOf(env.getAliasConfig("local").namespace).toEqualTypeOf<string>();
+    expectTypeOf(env.get("primary")).toEqualTypeOf<RedisCache<JsonValue, readonly []>>();
+  });
+
+  it("keys aliases whose names are not identifiers", () => {
+    expectTypeOf(backends.get("with space")).toEqualTypeOf<MemoryCache<string, readonly []>>();
+    expectTypeOf(backends.get("my-cache")).toEqualTypeOf<MemoryCache<unknown, readonly []>>();
+    expectTypeOf(backends.getAliasConfig("redis_cluster").cluster.nodes[0].port).toEqualTypeOf<7000>();
+    expectTypeOf(backends.getAliasConfig("redis_cluster").cluster.nodes[1].port).toEqualTypeOf<number>();
+  });
+});
