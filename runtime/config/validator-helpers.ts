@@ -1,22 +1,21 @@
-import equal from "ajv/dist/runtime/equal.js";
-import ucs2length from "ajv/dist/runtime/ucs2length.js";
+import { createRequire } from "node:module";
 import { ConfigError } from "../errors.js";
 
-// The two helper modules ajv standalone code may `require` for ordinary keywords (enum/const of
-// objects and uniqueItems; minLength/maxLength). Both are tiny and load nothing else of ajv.
-const HELPERS: Readonly<Record<string, unknown>> = {
-  "ajv/dist/runtime/equal": equal,
-  "ajv/dist/runtime/ucs2length": ucs2length,
-};
+// The helper modules ajv standalone code may `require` for ordinary keywords: deep equality (enum or
+// const of objects, uniqueItems) and code-point length (minLength, maxLength). Both are tiny CommonJS
+// files that load nothing else of ajv; they are required as CommonJS, exactly as ajv's code expects.
+const HELPERS = new Set(["ajv/dist/runtime/equal", "ajv/dist/runtime/ucs2length"]);
+const require = createRequire(import.meta.url);
 
 /**
- * The `require` that generated validators (ajv standalone code) are given, so they run as ES
- * modules without compiling anything at run time.
+ * The `require` that generated value validators (ajv standalone code) are given, so they run inside
+ * an ES module without compiling anything at run time.
  */
 export function validatorRequire(id: string): unknown {
-  const helper = HELPERS[id];
-  if (helper === undefined) {
-    throw new ConfigError(`a generated value validator needs ${id}, which cachegen does not ship; remove the keyword (e.g. format) from serializer.schema`);
+  if (!HELPERS.has(id)) {
+    throw new ConfigError(
+      `a generated value validator needs ${id}, which cachegen does not provide; remove that keyword (for example format) from serializer.schema`,
+    );
   }
-  return helper;
+  return require(id);
 }
