@@ -13,9 +13,10 @@ import { packageRoot } from "./package-root.js";
  */
 export async function main(
   argv: readonly string[],
-  output: Omit<Output, "json"> = { stdout: process.stdout, stderr: process.stderr },
+  io: Omit<Output, "json"> & { readonly cwd?: string } = { stdout: process.stdout, stderr: process.stderr },
   signal?: AbortSignal,
 ): Promise<number> {
+  const { cwd = process.cwd(), ...output } = io;
   const args = parseCliArgs(argv);
   if (!args.ok) {
     output.stderr.write(`${painter(output.stderr)("red", `cachegen: ${args.error}`)}\nRun cachegen --help for usage.\n`);
@@ -32,6 +33,7 @@ export async function main(
     return command === undefined && !flags["help"] && argv.length > 0 ? EXIT.invalid : EXIT.ok;
   }
   const options = {
+    cwd,
     config: flags["config"] as string | undefined,
     out: flags["out"] as string | undefined,
     check: flags["check"] === true,
@@ -41,7 +43,7 @@ export async function main(
   try {
     switch (command) {
       case "init":
-        if (!(await writeStarter(process.cwd()))) {
+        if (!(await writeStarter(cwd))) {
           output.stderr.write("cachegen.config.json already exists; nothing written\n");
           return EXIT.invalid;
         }

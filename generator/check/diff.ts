@@ -7,8 +7,8 @@ type Op = { readonly kind: " " | "-" | "+"; readonly line: string };
 /** A unified diff (`--- a`, `+++ b`, `@@` hunks with `context` lines around each change); "" when equal. */
 export function unifiedDiff(before: string, after: string, labels: readonly [string, string], context = 3): string {
   if (before === after) return "";
-  const a = before.split("\n");
-  const b = after.split("\n");
+  const a = lines(before);
+  const b = lines(after);
   const ops = lineOps(a, b);
   const hunks: string[] = [];
   let i = 0;
@@ -34,6 +34,10 @@ export function unifiedDiff(before: string, after: string, labels: readonly [str
     i = end + 1;
   }
   return [`--- ${labels[0]}`, `+++ ${labels[1]}`, ...hunks].join("\n") + "\n";
+}
+
+function lines(text: string): string[] {
+  return text === "" ? [] : text.replace(/\n$/, "").split("\n");
 }
 
 function lineOps(a: readonly string[], b: readonly string[]): Op[] {
