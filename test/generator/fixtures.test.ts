@@ -33,7 +33,13 @@ describe("golden fixtures", () => {
     await expect(result.text).toMatchFileSnapshot(join(FIXTURES, name, "caches.ts"));
   });
 
-  it("every golden type-checks against the runtime (fixtures/tsconfig.json)", async () => {
+  it("the demo's committed examples/basic/caches.ts is current", async () => {
+    const path = fileURLToPath(new URL("../../examples/basic/cachegen.config.yaml", import.meta.url));
+    const result = await generateSource({ source: { path, text: readFileSync(path, "utf8") } });
+    expect(result.ok && result.text).toBe(readFileSync(join(path, "..", "caches.ts"), "utf8"));
+  });
+
+  it("every golden and example type-checks against the runtime (fixtures/tsconfig.json)", async () => {
     const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
     const run = promisify(execFile)(process.execPath, [tsc, "-p", join(FIXTURES, "tsconfig.json")]);
     await expect(run.catch((error: { stdout: string }) => Promise.reject(new Error(error.stdout)))).resolves.toBeDefined();
