@@ -1,9 +1,11 @@
 /** `npm run bench`: every benchmark in turn. Pass names to run a subset: `npm run bench -- memory`. */
 import os from "node:os";
+import { benchGenerator } from "./generator.js";
 import { benchMemory } from "./memory.js";
 
 const benches: Record<string, () => Promise<void>> = {
   memory: benchMemory,
+  generator: benchGenerator,
 };
 
 const wanted = process.argv.slice(2);

@@ -17,6 +17,7 @@ export interface Session {
 }
 
 /** The config as written, with literal types. `${VAR}` fields are read from the environment when this module loads. */
+// prettier-ignore
 const config = {
   default: {
     cache: "aiocache.SimpleMemoryCache",

@@ -8,6 +8,7 @@ import {
   type OptionalKind,
   type SourceFileStructure,
   type StatementStructures,
+  type VariableStatementStructure,
 } from "ts-morph";
 import { packageRoot } from "../package-root.js";
 import { propertyKey } from "./literal.js";
@@ -72,7 +73,6 @@ export function emitSource(input: EmitInput): string {
     ...(runtime.namedImports as OptionalKind<ImportSpecifierStructure>[]),
     ...input.runtime.map(({ name, typeOnly }) => ({ name, isTypeOnly: typeOnly })),
   ];
-  find(StructureKind.VariableStatement, "config").node.declarations[0]!.initializer = `${input.config} as const`;
   find(StructureKind.TypeAlias, "CacheAlias").node.type = union(input.aliases.map((a) => JSON.stringify(a.name)));
   find(StructureKind.Interface, "CacheValues").node.properties = input.aliases.map((a) => property(a.name, a.valueType));
   find(StructureKind.Interface, "CacheTypes").node.properties = input.aliases.map((a) => property(a.name, a.cacheType));
@@ -86,9 +86,22 @@ export function emitSource(input: EmitInput): string {
   }
   // Inserted back to front so the indexes found above stay valid.
   if (input.validators !== "") statements.splice(caches.index, 0, `\n${input.validators}`);
-  if (input.declarations !== "") statements.splice(find(StructureKind.VariableStatement, "config").index, 0, `\n${input.declarations}`);
+  const config = find(StructureKind.VariableStatement, "config");
+  statements[config.index] = configStatement(config.node, input.config);
+  if (input.declarations !== "") statements.splice(config.index, 0, `\n${input.declarations}`);
   statements.splice(find(StructureKind.ImportDeclaration, "cachegen").index + 1, 0, ...input.imports.map(importStructure));
   return project.createSourceFile("caches.ts", structure).getFullText();
+}
+
+/**
+ * The config statement as text, under the template's doc comment. The literal is already laid out
+ * as prettier would (see `literal`), so it is marked for prettier to skip: formatting it again is
+ * most of prettier's work on a big config. As text, it also escapes the structure printer, which
+ * would re-indent a multi-line initializer.
+ */
+function configStatement(template: VariableStatementStructure, literal: string): string {
+  const docs = (template.docs ?? []).map((d) => `/** ${typeof d === "string" ? d : String(d.description ?? "")} */\n`);
+  return `\n${docs.join("")}// prettier-ignore\nconst config = ${literal} as const;`;
 }
 
 function statementName(statement: StatementStructures): string | undefined {

@@ -1,5 +1,5 @@
 import { execFile, spawn } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -14,10 +14,17 @@ describe("the cachegen bin of the packed package, in a fresh project", () => {
   let project: string;
   let bin: string;
 
-  /** A folder of the user's project holding `files`; the bin runs there as `npx cachegen` would. */
+  /**
+   * A folder holding `files` that sees the installed package through a linked node_modules, kept
+   * outside the shared project so other tests' `tsc -p` there never sees these files.
+   */
   const folder = (name: string, files: Record<string, string>) => {
-    const dir = join(project, name);
+    const dir = join(project, "..", "cachegen-cli", name);
     mkdirSync(dir, { recursive: true });
+    if (!existsSync(join(dir, "..", "node_modules"))) {
+      symlinkSync(join(project, "node_modules"), join(dir, "..", "node_modules"), "dir");
+      writeFileSync(join(dir, "..", "package.json"), JSON.stringify({ name: "cli-tests", private: true, type: "module" }));
+    }
     for (const [file, text] of Object.entries(files)) writeFileSync(join(dir, file), text);
     return dir;
   };
