@@ -43,6 +43,7 @@ function config(count: number): string {
 function project(base: string, count: number): string {
   const dir = join(base, `aliases-${count}`);
   mkdirSync(dir);
+  writeFileSync(join(dir, "package.json"), JSON.stringify({ type: "module" }));
   writeFileSync(join(dir, "cachegen.config.json"), config(count));
   execFileSync(process.execPath, [BIN, "generate"], { cwd: dir });
   const uses = Array.from({ length: count }, (_, i) => {
