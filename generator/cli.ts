@@ -3,8 +3,6 @@ import { join } from "node:path";
 import { writeStarter } from "./cli/init.js";
 import { helpText, parseCliArgs } from "./cli/flags.js";
 import { EXIT, painter, report, type Output } from "./cli/report.js";
-import { watchAndGenerate } from "./cli/watch.js";
-import { generate } from "./generate.js";
 import { packageRoot } from "./package-root.js";
 
 /**
@@ -50,12 +48,17 @@ export async function main(
         output.stdout.write("wrote cachegen.config.json; next: npx cachegen generate\n");
         return EXIT.ok;
       case "generate":
-      case "validate":
+      case "validate": {
+        // Loaded here, not at the top: --help, --version and usage errors then answer without
+        // loading ts-morph and prettier.
         if (flags["watch"]) {
+          const { watchAndGenerate } = await import("./cli/watch.js");
           await watchAndGenerate(options, full, signal ?? interrupted());
           return EXIT.ok;
         }
+        const { generate } = await import("./generate.js");
         return report(await generate(options), full);
+      }
     }
   } catch (error) {
     output.stderr.write(`${painter(output.stderr)("red", `cachegen: ${(error as Error).message}`)}\n`);

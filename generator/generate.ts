@@ -1,7 +1,8 @@
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, relative, resolve } from "node:path";
 import { unifiedDiff } from "./check/diff.js";
-import { semanticChanges, type SemanticChange } from "./check/summary.js";
+import type { SemanticChange } from "./check/change.js";
+import { semanticChanges } from "./check/summary.js";
 import { findConfig } from "./config/find.js";
 import { projectPrettierOptions } from "./emit/format.js";
 import type { Problem } from "./problems.js";

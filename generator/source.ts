@@ -12,9 +12,8 @@ import { plan, RESERVED_NAMES } from "./emit/plan.js";
 import { fingerprint } from "./fingerprint.js";
 import type { PendingProblem, Problem } from "./problems.js";
 import { schemaResolver, type ReadFile } from "./types/schema-refs.js";
-import { schemaTypes } from "./types/schema-types.js";
+import type { SchemaTypes } from "./types/schema-types.js";
 import { tsRefChecker } from "./types/ts-refs.js";
-import { validatorSource } from "./types/validators.js";
 
 /** The input of {@link generateSource}. */
 export interface SourceInput {
@@ -67,7 +66,14 @@ export async function generateSource(input: SourceInput): Promise<SourceResult> 
   const files = [...references.files].sort();
 
   const schemas = new Map([...references.schemas].map(([alias, resolved]) => [alias, resolved.schema]));
-  const types = pending.length === 0 ? await schemaTypes(schemas) : undefined;
+  // json-schema-to-typescript and ajv load only for configs that use them: loading is most of a
+  // cold run's time.
+  const types: SchemaTypes | undefined =
+    pending.length > 0
+      ? undefined
+      : schemas.size === 0
+        ? { declarations: "", types: new Map(), names: new Set() }
+        : await (await import("./types/schema-types.js")).schemaTypes(schemas);
   for (const name of [...(types?.names ?? [])].filter((n) => RESERVED_NAMES.has(n))) {
     const alias = [...schemas.keys()].find((a) => types?.types.get(a) === name) ?? [...schemas.keys()][0]!;
     pending.push({
@@ -80,11 +86,14 @@ export async function generateSource(input: SourceInput): Promise<SourceResult> 
   // resolution alone may not list all the files its schema reaches.
   const schemaFiles = [...new Set([...references.schemas.values()].flatMap((r) => r.files))].sort();
   const validators = new Map<string, string>();
-  for (const model of models) {
-    if (model.validate === "none" || model.schema === undefined) continue;
-    const compiled = validatorSource(model.name, model.schema, schemaFiles, configFile, readFile);
-    if ("problem" in compiled) pending.push(compiled.problem);
-    else validators.set(model.name, compiled.code);
+  const validated = models.filter((m) => m.validate !== "none" && m.schema !== undefined);
+  if (validated.length > 0) {
+    const { validatorSource } = await import("./types/validators.js");
+    for (const model of validated) {
+      const compiled = validatorSource(model.name, model.schema!, schemaFiles, configFile, readFile);
+      if ("problem" in compiled) pending.push(compiled.problem);
+      else validators.set(model.name, compiled.code);
+    }
   }
 
   if (pending.length > 0 || types === undefined) {

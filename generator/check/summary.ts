@@ -1,15 +1,6 @@
 import { Node, Project, SyntaxKind, type Expression } from "ts-morph";
 import { aliasModels, type AliasModel, type ClassRef } from "../config/model.js";
-
-/** One change between two generated files that matters to whoever runs the caches. */
-export interface SemanticChange {
-  readonly alias: string;
-  readonly change: "added" | "removed" | "backend" | "serializer" | "value type" | "ttl" | "timeout" | "namespace";
-  readonly before?: string;
-  readonly after?: string;
-  /** Values stored under the old file cannot be read under the new one. */
-  readonly incompatible: boolean;
-}
+import type { SemanticChange } from "./change.js";
 
 interface AliasFacts {
   readonly model: AliasModel;
@@ -53,15 +44,6 @@ export function semanticChanges(before: string, after: string): SemanticChange[]
     compare("namespace", JSON.stringify(a.model.namespace ?? ""), JSON.stringify(b.model.namespace ?? ""), false);
   }
   return changes;
-}
-
-/** `redis_alt: serializer v8 → json (stored values incompatible)` */
-export function formatChange(change: SemanticChange): string {
-  const what =
-    change.before === undefined
-      ? `${change.alias}: ${change.change}`
-      : `${change.alias}: ${change.change} ${oneLine(change.before)} → ${oneLine(change.after ?? "")}`;
-  return change.incompatible ? `${what} (stored values incompatible)` : what;
 }
 
 function describe(text: string): Map<string, AliasFacts> {
@@ -134,9 +116,4 @@ function plain(node: Node): unknown {
 function className(ref: ClassRef<string> | undefined): string {
   if (ref === undefined) return "the backend's default";
   return "builtin" in ref ? ref.builtin : ref.module.ref;
-}
-
-function oneLine(text: string): string {
-  const flat = text.replace(/\s+/g, " ").trim();
-  return flat.length > 80 ? `${flat.slice(0, 77)}...` : flat;
 }

@@ -1,5 +1,5 @@
 import { styleText } from "node:util";
-import { formatChange } from "../check/summary.js";
+import { formatChange } from "../check/change.js";
 import type { GenerateResult } from "../generate.js";
 import { formatProblem } from "../problems.js";
 

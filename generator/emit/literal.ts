@@ -11,6 +11,16 @@ export function propertyKey(name: string, inObjectLiteral = false): string {
   return IDENTIFIER.test(name) ? name : JSON.stringify(name);
 }
 
+/** `redis_alt` → `RedisAlt`; a leading digit gets an underscore so the result is an identifier. */
+export function pascalCase(name: string): string {
+  const pascal = name
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((part) => part[0]!.toUpperCase() + part.slice(1))
+    .join("");
+  return /^[0-9]/.test(pascal) || pascal === "" ? `_${pascal}` : pascal;
+}
+
 /** Returns replacement source for a string value (an env reference), or `undefined` to keep it. */
 export type StringReplacer = (value: string, segments: Segments) => string | undefined;
 

@@ -4,9 +4,8 @@ import { formatPath } from "../../runtime/config/problems.js";
 import { envKindAt } from "../config/env-kinds.js";
 import type { AliasModel, ClassRef, ModuleRef } from "../config/model.js";
 import type { SchemaTypes } from "../types/schema-types.js";
-import { pascalCase } from "../types/schema-types.js";
 import type { EmitInput, ImportName, UserImport } from "./emit.js";
-import { literal, propertyKey } from "./literal.js";
+import { literal, pascalCase, propertyKey } from "./literal.js";
 
 /** What planning needs besides the alias models. */
 export interface PlanContext {

@@ -1,5 +1,6 @@
 import { compile, type JSONSchema } from "json-schema-to-typescript";
 import { Project } from "ts-morph";
+import { pascalCase } from "../emit/literal.js";
 
 /** Value types compiled from schemas: the declarations, and each alias's type expression. */
 export interface SchemaTypes {
@@ -45,14 +46,4 @@ export async function schemaTypes(schemas: ReadonlyMap<string, object | boolean>
   const names = new Set([...file.getInterfaces(), ...file.getTypeAliases(), ...file.getEnums()].map((d) => d.getName()));
   const declarations = file.getStatements().map((s) => s.getText(true)).join("\n\n");
   return { declarations, types, names };
-}
-
-/** `redis_alt` → `RedisAlt`; a leading digit gets an underscore so the result is an identifier. */
-export function pascalCase(name: string): string {
-  const pascal = name
-    .split(/[^A-Za-z0-9]+/)
-    .filter(Boolean)
-    .map((part) => part[0]!.toUpperCase() + part.slice(1))
-    .join("");
-  return /^[0-9]/.test(pascal) || pascal === "" ? `_${pascal}` : pascal;
 }
