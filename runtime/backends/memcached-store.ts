@@ -33,7 +33,7 @@ const GENERATION_CACHE_LIMIT = 1024;
 export class MemcachedStore implements Backend {
   readonly name = "memcached";
   readonly separator = "";
-  /** A connection owing replies that receives nothing for this long is dropped (the cache's timeout). */
+  /** A connection owing replies that receives nothing for this long is dropped (see `stallLimitMs`). */
   stallMs: number | undefined;
   #ring: HashRing<MemcachedConnection[]> | undefined;
   #pools: MemcachedConnection[][] = [];

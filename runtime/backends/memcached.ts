@@ -6,6 +6,7 @@ import type { BasePlugin } from "../plugins/base.js";
 import { JsonSerializer } from "../serializers/json.js";
 import type { Serializer } from "../serializers/serializer.js";
 import { MemcachedStore } from "./memcached-store.js";
+import { requireBytes, stallLimitMs } from "./remote.js";
 
 /** Options of {@link MemcachedCache}: SPEC §2's memcached fields, camelCased, plus every cache's options. */
 export interface MemcachedCacheOptions<V = unknown, P extends readonly BasePlugin[] = readonly []> extends CacheOptions<V, P> {
@@ -60,12 +61,8 @@ export class MemcachedCache<V = unknown, P extends readonly BasePlugin[] = reado
     const generationTtlMs = toMillis(generationTtl, "generationTtl") ?? 0;
     const store = new MemcachedStore({ servers, poolSize, itemSize, generationTtlMs });
     super(store, new JsonSerializer() as Serializer<V>, options);
-    if (this.serializer.format === "object") {
-      throw new ConfigError([
-        { path: "serializer", message: `the ${this.serializer.name} serializer keeps objects in memory; memcached stores bytes: use json, string, v8 or msgpack` },
-      ]);
-    }
-    store.stallMs = this.timeout === null ? undefined : this.timeout * 1000;
+    requireBytes(this.serializer as Serializer<unknown>, "memcached");
+    store.stallMs = stallLimitMs(this.timeout);
     this.#store = store;
     this.endpoint = servers[0]!.host;
     this.port = servers[0]!.port;
