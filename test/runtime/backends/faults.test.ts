@@ -37,7 +37,8 @@ afterAll(async () => {
   await temp.remove();
 });
 
-const outcome = (promise: Promise<unknown>) =>
+/** A settled operation: `{ value }` or `{ error }`, so a poll or a burst can compare outcomes. */
+const outcome = (promise: Promise<unknown>): Promise<{ value?: unknown; error?: unknown }> =>
   promise.then(
     (value) => ({ value }),
     (error: unknown) => ({ error }),
