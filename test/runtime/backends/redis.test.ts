@@ -134,11 +134,16 @@ describeWithServers("redis (single server)", () => {
 
     it("gives up connecting after create_connection_timeout", async () => {
       // A TLS client waits for a handshake this silent server never starts.
-      const silent = net.createServer(() => undefined);
+      const sockets = new Set<net.Socket>();
+      const silent = net.createServer((socket) => sockets.add(socket));
       await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
-      onTestFinished(() => new Promise<void>((resolve) => silent.close(() => resolve())));
       const { port: silentPort } = silent.address() as net.AddressInfo;
       const cache = remote({ endpoint: "127.0.0.1", port: silentPort, tls: true, createConnectionTimeout: 0.2, timeout: 5 });
+      onTestFinished(async () => {
+        await cache.close();
+        for (const socket of sockets) socket.destroy();
+        await new Promise<void>((resolve) => silent.close(() => resolve()));
+      });
       const started = performance.now();
       const error = await cache.get("k").catch((e: unknown) => e);
       expect(error).toBeInstanceOf(BackendError);
