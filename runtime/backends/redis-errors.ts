@@ -27,7 +27,7 @@ export function redisError(error: unknown, where: string, lastConnectionError?: 
       { cause: error },
     );
   }
-  if (/CROSSSLOT/.test(message)) {
+  if (/CROSSSLOT|belong to the same slot/.test(message)) {
     return new BackendError("redis", `${prefix}: keys of one command are in different cluster slots (${message}). Set hash_tag so a namespace shares one slot.`, { cause: error });
   }
   return new BackendError("redis", `${prefix} failed: ${message}`, { cause: error });
