@@ -220,9 +220,15 @@ function setMany(client: RedisClient, writes: readonly Write[]): Promise<unknown
     const [key, value, ttl] = writes[0]!;
     return client.set(key, value, ...ttlArgs(ttl));
   }
-  if (writes.every(([, , ttl]) => ttl === null)) return client.mset(...writes.flatMap(([key, value]) => [key, value]));
-  const args = writes.flatMap(([, value, ttl]) => [ttl ?? 0, value]);
-  return client.call("eval", SET_MANY, writes.length, ...writes.map(([key]) => key), ...args);
+  // Plain loops: this runs once per batch of up to hundreds of writes, on the hot path.
+  const args: RedisValue[] = [];
+  if (writes.every(([, , ttl]) => ttl === null)) {
+    for (const [key, value] of writes) args.push(key, value);
+    return client.mset(...args);
+  }
+  for (const [key] of writes) args.push(key);
+  for (const [, value, ttl] of writes) args.push(ttl ?? 0, value);
+  return client.call("eval", SET_MANY, writes.length, ...args);
 }
 
 /** MGET on a cluster: one command per slot, replies put back in key order. */
