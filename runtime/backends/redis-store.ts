@@ -139,11 +139,17 @@ export class RedisStore implements Backend {
   }
 
   async close(): Promise<void> {
+    // Send what this tick queued before QUIT, which waits for its replies.
+    this.#batches.flush();
     if (this.#borrowed) return;
     const client = this.#client ?? (await this.#opening?.catch(() => this.#client));
     this.#client = undefined;
     if (client === undefined) return;
-    if (client.status === "ready") await client.quit().catch(() => client.disconnect());
+    if (client.status === "ready") {
+      // Auto-pipelined commands go out on the next setImmediate and QUIT at once: let them go first.
+      await new Promise((resolve) => setImmediate(resolve));
+      await client.quit().catch(() => client.disconnect());
+    }
     else client.disconnect();
   }
 
