@@ -5,18 +5,13 @@
 import memjs from "memjs";
 import { MemcachedCache, StringSerializer } from "../runtime/index.js";
 import { startMemcached } from "../test/helpers/servers.js";
-import { report, type Contender } from "./harness.js";
+import { report } from "./harness.js";
+import { contenders, type Peer } from "./peers.js";
 
 const KEYS = 1000;
 const keys = Array.from({ length: KEYS }, (_, i) => `bench:${i}`);
 const text = "x".repeat(100);
 
-interface Peer {
-  readonly name: string;
-  get(key: string): Promise<unknown>;
-  set(key: string, value: string): Promise<unknown>;
-  close(): void | Promise<void>;
-}
 
 /** Runs the memcached comparisons on a memcached of its own and prints tables. */
 export async function benchMemcached(): Promise<void> {
@@ -29,11 +24,9 @@ export async function benchMemcached(): Promise<void> {
   ];
   try {
     for (const peer of all) await Promise.all(keys.map((key) => peer.set(key, text)));
-    const contenders = (op: (peer: Peer, i: number) => Promise<unknown>): Contender[] =>
-      all.map((peer) => ({ name: peer.name, op: (i) => op(peer, i) }));
     const common = { baseline: "raw memjs", ops: 20_000, concurrency: 100, rounds: 15, warmup: 3 };
-    await report({ title: "memcached GET", contenders: contenders((p, i) => p.get(keys[i % KEYS]!)), ...common });
-    await report({ title: "memcached SET", contenders: contenders((p, i) => p.set(keys[i % KEYS]!, text)), ...common });
+    await report({ title: "memcached GET", contenders: contenders(all, (p, i) => p.get(keys[i % KEYS]!)), ...common });
+    await report({ title: "memcached SET", contenders: contenders(all, (p, i) => p.set(keys[i % KEYS]!, text)), ...common });
   } finally {
     await Promise.all(all.map((peer) => peer.close()));
     await server.stop();

@@ -12,7 +12,8 @@ import { Redis } from "ioredis";
 import Keyv from "keyv";
 import { HitMissRatioPlugin, JsonSerializer, RedisCache, StringSerializer, TimingPlugin } from "../runtime/index.js";
 import { startRedis, tempDir } from "../test/helpers/servers.js";
-import { report, target, type Contender, type Row } from "./harness.js";
+import { report, target, type Row } from "./harness.js";
+import { contenders, type Peer } from "./peers.js";
 
 const KEYS = 1000;
 const IN_FLIGHT = 100;
@@ -20,12 +21,6 @@ const keys = Array.from({ length: KEYS }, (_, i) => `bench:${i}`);
 const text = "x".repeat(100);
 const object = { id: 1, name: "cached value", tags: ["a", "b"] };
 
-interface Peer {
-  readonly name: string;
-  get(key: string): Promise<unknown>;
-  set(key: string, value: string): Promise<unknown>;
-  close(): Promise<unknown>;
-}
 
 function peers(host: string, port: number): Peer[] {
   const url = `redis://${host}:${port}`;
@@ -58,11 +53,9 @@ export async function benchRedis(): Promise<void> {
   const all = peers(server.host, server.port);
   try {
     for (const peer of all) await Promise.all(keys.map((key) => peer.set(key, text)));
-    const contenders = (op: (peer: Peer, i: number) => Promise<unknown>): Contender[] =>
-      all.map((peer) => ({ name: peer.name, op: (i) => op(peer, i) }));
     const common = { baseline: all[0]!.name, ops: 20_000, concurrency: IN_FLIGHT, rounds: 15, warmup: 3 };
-    const get = await report({ title: "redis GET", contenders: contenders((p, i) => p.get(keys[i % KEYS]!)), ...common });
-    const set = await report({ title: "redis SET", contenders: contenders((p, i) => p.set(keys[i % KEYS]!, text)), ...common });
+    const get = await report({ title: "redis GET", contenders: contenders(all, (p, i) => p.get(keys[i % KEYS]!)), ...common });
+    const set = await report({ title: "redis SET", contenders: contenders(all, (p, i) => p.set(keys[i % KEYS]!, text)), ...common });
     for (const [op, rows] of [["GET", get], ["SET", set]] as const) {
       const ratio = (name: string) => rows.find((r: Row) => r.name.startsWith(name))!.ratio;
       target(`redis ${op} strings, no plugins vs raw ioredis`, ratio("cachegen RedisCache (string"), 0.95);
