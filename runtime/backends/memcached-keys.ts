@@ -2,9 +2,9 @@ import { BackendError } from "../errors.js";
 import type { TtlMs } from "./backend.js";
 
 /** Memcached's key limit, in bytes. */
-export const MAX_KEY_BYTES = 250;
+const MAX_KEY_BYTES = 250;
 /** Bytes an item needs besides key and value (header, CAS, terminators), measured on 1.6. */
-export const ITEM_OVERHEAD_BYTES = 64;
+const ITEM_OVERHEAD_BYTES = 64;
 const INVALID_KEY = /[\s\p{Cc}]/u;
 /** Relative expiry times above this are read by memcached as Unix timestamps. */
 const MAX_RELATIVE_SECONDS = 30 * 24 * 3600;

@@ -38,7 +38,7 @@ export interface RedisClient extends IoRedisClient {
 }
 
 /** The ioredis exports cachegen uses. */
-export interface IoRedisModule {
+interface IoRedisModule {
   readonly Redis: typeof Redis;
   readonly Cluster: typeof Cluster;
 }
@@ -46,7 +46,7 @@ export interface IoRedisModule {
 let ioredis: Promise<IoRedisModule> | undefined;
 
 /** Imports ioredis on first use only, so importing cachegen never loads it. */
-export function loadIoredis(): Promise<IoRedisModule> {
+function loadIoredis(): Promise<IoRedisModule> {
   ioredis ??= import("ioredis").then(({ Redis, Cluster }) => ({ Redis, Cluster }), (cause: unknown) => {
     ioredis = undefined;
     if ((cause as { code?: string }).code === "ERR_MODULE_NOT_FOUND") {

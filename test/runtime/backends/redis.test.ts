@@ -60,6 +60,17 @@ describeWithServers("redis (single server)", () => {
       expect(await cache.multiGet(["k0", "k49"])).toEqual([0, 49]);
     });
 
+    it("auto-pipelines by default, and not with autoPipelining: false", async () => {
+      const pipelining = (cache: RedisCache) => (cache.client as unknown as { options: { enableAutoPipelining: boolean } }).options.enableAutoPipelining;
+      const plain = create({ autoPipelining: false });
+      await plain.set("k", 1);
+      expect(await plain.get("k")).toBe(1);
+      expect(pipelining(plain)).toBe(false);
+      const auto = create();
+      await auto.get("k");
+      expect(pipelining(auto)).toBe(true);
+    });
+
     it("uses an existing ioredis client and never closes it", async () => {
       const client = new Redis({ host, port, lazyConnect: true });
       try {
