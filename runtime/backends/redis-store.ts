@@ -149,8 +149,9 @@ export class RedisStore implements Backend {
       // Auto-pipelined commands go out on the next setImmediate and QUIT at once: let them go first.
       await new Promise((resolve) => setImmediate(resolve));
       await client.quit().catch(() => client.disconnect());
+    } else {
+      client.disconnect();
     }
-    else client.disconnect();
   }
 
   /** Sends a command after the open batch, so commands run in call order. */
@@ -187,9 +188,7 @@ export class RedisStore implements Backend {
     do {
       const [next, keys] = await node.scan(cursor, "MATCH", pattern, "COUNT", SCAN_COUNT);
       cursor = next;
-      if (keys.length === 0) continue;
-      const groups = client.isCluster ? groupBySlot(keys).map((group) => group.map((i) => keys[i]!)) : [keys];
-      await Promise.all(groups.map((group) => client.unlink(...group)));
+      if (keys.length > 0) await Promise.all(bySlot(client, keys, (key) => key).map((group) => client.unlink(...group)));
     } while (cursor !== "0");
   }
 }
