@@ -42,20 +42,25 @@ export function checkValueSize(key: string, valueBytes: number, itemSize: number
 }
 
 /**
- * Memcached's exptime for a TTL. Memcached counts whole seconds on a clock that ticks once a
- * second, so exptime n lives between n-1 and n seconds: the TTL is rounded up and one second added,
- * so an entry lives at least its TTL and at most one second more. Beyond 30 days memcached wants an
+ * Seconds added to every TTL. Memcached expires by a clock that ticks once a second and, re-armed
+ * after each tick, can lag real time by up to a second more: exptime n may live barely n-2 seconds.
+ */
+const CLOCK_SLACK_SECONDS = 2;
+
+/**
+ * Memcached's exptime for a TTL: rounded up to whole seconds plus {@link CLOCK_SLACK_SECONDS}, so
+ * an entry lives at least its TTL and at most two seconds more. Beyond 30 days memcached wants an
  * absolute Unix time.
  */
 export function exptime(ttl: TtlMs): number {
   if (ttl === null) return 0;
-  const seconds = Math.ceil(ttl / 1000) + 1;
+  const seconds = Math.ceil(ttl / 1000) + CLOCK_SLACK_SECONDS;
   return seconds > MAX_RELATIVE_SECONDS ? Math.floor(Date.now() / 1000) + seconds : seconds;
 }
 
-/** The TTL memcached reports (`t` flag: seconds left, -1 for none) in ms, less the added second. */
+/** The TTL memcached reports (`t` flag: seconds left, -1 for none) in ms, less the added slack. */
 export function remainingMs(reported: number): number | null {
-  return reported === -1 ? null : Math.max(0, reported - 1) * 1000;
+  return reported === -1 ? null : Math.max(0, reported - CLOCK_SLACK_SECONDS) * 1000;
 }
 
 function preview(key: string): string {

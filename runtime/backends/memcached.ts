@@ -35,7 +35,8 @@ const DEFAULT_GENERATION_TTL = 1;
 /**
  * A cache on memcached (1.6+, meta protocol) through cachegen's own pipelined client. Keys are
  * `namespace + key`, as in aiocache, plus the namespace's generation (see `clear`); values default
- * to JSON. TTLs are whole seconds: they round up, and an entry lives at most one second longer.
+ * to JSON. TTLs are whole seconds: they round up, plus two seconds for memcached's coarse clock, so an
+ * entry lives at least its TTL and at most two seconds more.
  */
 export class MemcachedCache<V = unknown, P extends readonly BasePlugin[] = readonly []> extends Cache<V, P> {
   /** Host of the first server. */

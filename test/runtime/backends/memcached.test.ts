@@ -35,7 +35,8 @@ describeWithServers("memcached", () => {
     name: "memcached",
     create: (options) => track(new MemcachedCache({ endpoint: host, port, ...options })),
     createIsolated: (options) => track(new MemcachedCache({ endpoint: isolated.host, port: isolated.port, ...options })),
-    ttlResolutionMs: 1000,
+    // Whole seconds, on a clock that may lag a second: an entry outlives its TTL by up to 2 s.
+    ttlResolutionMs: 2000,
     writeRaw: async (cache, key, value) => {
       await cache.raw("set", await storedKey(cache, key), value);
     },
@@ -102,7 +103,7 @@ describeWithServers("memcached", () => {
   });
 
   describe("TTLs in whole seconds", () => {
-    it("rounds up, and an entry lives at least its TTL even across memcached's clock tick", async () => {
+    it("rounds up, and an entry lives at least its TTL whatever the phase of memcached's clock", async () => {
       const cache = create();
       await cache.set("k", 1, { ttl: 0.2 });
       expect(await cache.getTtl("k")).toBe(1);
