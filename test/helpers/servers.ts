@@ -186,7 +186,7 @@ async function launch(binary: string, args: readonly string[], port: number): Pr
 }
 
 /** Resolves once something accepts TCP connections on the port. */
-export async function waitForPort(port: number, host = HOST): Promise<void> {
+async function waitForPort(port: number, host = HOST): Promise<void> {
   await until(
     () =>
       new Promise<boolean>((resolve) => {
