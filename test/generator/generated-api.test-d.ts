@@ -2,6 +2,7 @@ import { describe, expectTypeOf, it } from "vitest";
 import type {
   HitMissRatioPlugin,
   JsonValue,
+  MemcachedCache,
   MemoryCache,
   RedisCache,
   TimingPlugin,
@@ -92,6 +93,8 @@ describe("env references and backends", () => {
   it("keys aliases whose names are not identifiers", () => {
     expectTypeOf(backends.get("with space")).toEqualTypeOf<MemoryCache<string, readonly []>>();
     expectTypeOf(backends.get("my-cache")).toEqualTypeOf<MemoryCache<unknown, readonly []>>();
+    expectTypeOf(backends.get("memcached_one")).toEqualTypeOf<MemcachedCache<JsonValue, readonly []>>();
+    expectTypeOf(backends.getAliasConfig("memcached_pool").servers).toEqualTypeOf<readonly ["10.0.0.5:11211", "10.0.0.6:11211"]>();
     expectTypeOf(backends.getAliasConfig("redis_cluster").cluster.nodes[0].port).toEqualTypeOf<7000>();
     expectTypeOf(backends.getAliasConfig("redis_cluster").cluster.nodes[1].port).toEqualTypeOf<number>();
   });

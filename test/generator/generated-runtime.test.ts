@@ -2,7 +2,9 @@ import { afterAll, describe, expect, it } from "vitest";
 import {
   HitMissRatioPlugin,
   JsonSerializer,
+  MemcachedCache,
   MemoryCache,
+  MsgPackSerializer,
   RedisCache,
   StringSerializer,
   TimingPlugin,
@@ -72,6 +74,26 @@ describe("other generated modules at run time", () => {
     await expect(counters.set("bad", { hits: 1, label: "" } as never)).rejects.toThrow(/label/);
     // `validate: set`: what is already stored is not re-checked on read.
     expect(await counters.get("ok")).toEqual({ hits: 3, label: "x" });
+  });
+
+  it("builds every backend of the backends fixture (without connecting)", async () => {
+    const { caches: backends } = await import("../../fixtures/backends/caches.js");
+    const built = (["local", "redis_url", "redis_cluster", "redis_sentinel", "memcached_pool", "memcached_one"] as const).map((alias) => {
+      const cache = backends.create(alias);
+      return [alias, cache.constructor.name, cache.serializer.constructor.name, cache.namespace, cache.ttl] as const;
+    });
+    expect(built).toEqual([
+      ["local", "MemoryCache", "NullSerializer", "", 60],
+      ["redis_url", "RedisCache", "JsonSerializer", "", null],
+      ["redis_cluster", "RedisCache", "JsonSerializer", "orders", null],
+      ["redis_sentinel", "RedisCache", "JsonSerializer", "", null],
+      ["memcached_pool", "MemcachedCache", "MsgPackSerializer", "", null],
+      ["memcached_one", "MemcachedCache", "JsonSerializer", "m:", 3600],
+    ]);
+    const one = backends.create("memcached_one");
+    expect(one).toBeInstanceOf(MemcachedCache);
+    expect(backends.create("memcached_pool").serializer).toBeInstanceOf(MsgPackSerializer);
+    expect(backends.get("with space")).toBe(backends.get("with space"));
   });
 
   it("wires user serializers, plugins, key builders and backends from their modules", async () => {
