@@ -1,4 +1,4 @@
-import { formatPath, type Segments } from "../runtime/config/problems.js";
+import type { Segments } from "../runtime/config/problems.js";
 
 /** One config problem, located in its source file. */
 export interface Problem {
@@ -23,10 +23,3 @@ export function formatProblem(problem: Problem): string {
   const at = `${problem.file}:${problem.line}:${problem.column}`;
   return problem.path ? `${at}  ${problem.path}  ${problem.message}` : `${at}  ${problem.message}`;
 }
-
-/** Builds a pending problem for `segments` below alias `alias`. */
-export function aliasProblem(alias: string, segments: Segments, message: string): PendingProblem {
-  return { segments: [alias, ...segments], message };
-}
-
-export { formatPath };

@@ -2,7 +2,7 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 
 /** The starter config: `$schema` for editor completion and one memory alias that needs no server. */
-export const STARTER = {
+const STARTER = {
   $schema: "./node_modules/cachegen/schema/cachegen.schema.json",
   default: { cache: "memory", ttl: "5m", serializer: { class: "string" } },
 };

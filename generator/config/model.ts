@@ -46,7 +46,7 @@ export interface AliasModel {
 const DEFAULT_SERIALIZER: Record<BackendName, SerializerName> = { memory: "null", redis: "json", memcached: "json" };
 
 /** `./models.ts#User` → `{ from: "./models.ts", name: "User" }`. */
-export function moduleRef(ref: string): ModuleRef {
+function moduleRef(ref: string): ModuleRef {
   const hash = ref.lastIndexOf("#");
   return { ref, from: ref.slice(0, hash), name: ref.slice(hash + 1) };
 }

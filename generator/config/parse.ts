@@ -1,6 +1,6 @@
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from "yaml";
-import type { Segments } from "../../runtime/config/problems.js";
-import { formatPath, type PendingProblem, type Problem } from "../problems.js";
+import { formatPath, type Segments } from "../../runtime/config/problems.js";
+import type { PendingProblem, Problem } from "../problems.js";
 
 /** A config file's text and where the config sits in it (`["cachegen"]` inside package.json). */
 export interface ConfigSource {

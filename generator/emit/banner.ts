@@ -21,8 +21,3 @@ export function banner({ config, out, fingerprint }: BannerInput): string {
     "",
   ].join("\n");
 }
-
-/** Reads the `config-sha256` of a generated file, or `undefined` when there is none. */
-export function bannerFingerprint(text: string): string | undefined {
-  return /^\/\/ config-sha256: ([0-9a-f]{64})$/m.exec(text)?.[1];
-}
