@@ -177,7 +177,7 @@ describe("cachegen validate, init, --help, --version", () => {
 });
 
 describe("cachegen generate --watch", () => {
-  it("regenerates on an edit, survives an invalid config and recovers", async () => {
+  it("regenerates on an edit of the config or a schema it references, survives an invalid config and recovers", async () => {
     const config = join(dir, "cachegen.config.json");
     writeFileSync(config, SEED);
     const controller = new AbortController();
@@ -194,9 +194,14 @@ describe("cachegen generate --watch", () => {
     await waitFor(/wrote caches\.ts \(2 aliases\)/);
     writeFileSync(config, '{ "default": { "cache": "memory", "pot": 1 } }');
     await waitFor(/default\.pot  unknown field "pot"[\s\S]*nothing written/);
-    writeFileSync(config, '{ "default": { "cache": "memory" }, "extra": { "cache": "memory" } }');
+    writeFileSync(join(dir, "v.json"), '{ "title": "V", "type": "string" }');
+    writeFileSync(config, '{ "default": { "cache": "memory" }, "extra": { "cache": "memory", "serializer": { "class": "json", "schema": { "$ref": "./v.json" } } } }');
     await waitFor(/wrote caches\.ts \(2 aliases\)/);
     expect(readFileSync(join(dir, "caches.ts"), "utf8")).toContain('export type CacheAlias = "default" | "extra";');
+    // A referenced schema file is watched too.
+    writeFileSync(join(dir, "v.json"), '{ "title": "V", "type": "number" }');
+    await waitFor(/wrote caches\.ts \(2 aliases\)/);
+    expect(readFileSync(join(dir, "caches.ts"), "utf8")).toContain("export type V = number;");
     controller.abort();
     expect(await running).toBe(0);
   });
