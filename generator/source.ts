@@ -23,7 +23,7 @@ export interface SourceInput {
   readonly out?: string;
   /** Prettier options for the output (the CLI passes the project's own). */
   readonly prettier?: PrettierOptions;
-  /** How referenced schema and module files are read; default: from disk. */
+  /** How referenced schema files are read; default: from disk. TypeScript modules are read by ts-morph. */
   readonly readFile?: ReadFile;
 }
 
@@ -64,18 +64,21 @@ export async function generateSource(input: SourceInput): Promise<SourceResult> 
   );
   pending.push(...references.problems);
   const files = [...references.files].sort();
+  const fail = (): SourceResult => {
+    const located = pending.map((p) => parsed.locate(p));
+    return { ok: false, problems: located.sort((a, b) => a.line - b.line || a.column - b.column), files };
+  };
+  if (pending.length > 0) return fail();
 
-  const schemas = new Map([...references.schemas].map(([alias, resolved]) => [alias, resolved.schema]));
   // json-schema-to-typescript and ajv load only for configs that use them: loading is most of a
   // cold run's time.
-  const types: SchemaTypes | undefined =
-    pending.length > 0
-      ? undefined
-      : schemas.size === 0
-        ? { declarations: "", types: new Map(), names: new Set() }
-        : await (await import("./types/schema-types.js")).schemaTypes(schemas);
-  for (const name of [...(types?.names ?? [])].filter((n) => RESERVED_NAMES.has(n))) {
-    const alias = [...schemas.keys()].find((a) => types?.types.get(a) === name) ?? [...schemas.keys()][0]!;
+  const schemas = new Map([...references.schemas].map(([alias, resolved]) => [alias, resolved.schema]));
+  const types: SchemaTypes =
+    schemas.size === 0
+      ? { declarations: "", types: new Map(), names: new Set() }
+      : await (await import("./types/schema-types.js")).schemaTypes(schemas);
+  for (const name of [...types.names].filter((n) => RESERVED_NAMES.has(n))) {
+    const alias = [...schemas.keys()].find((a) => types.types.get(a) === name) ?? [...schemas.keys()][0]!;
     pending.push({
       segments: [alias, "serializer", "schema"],
       message: `the schema declares type "${name}", a name the generated file needs; give that schema another title`,
@@ -95,11 +98,7 @@ export async function generateSource(input: SourceInput): Promise<SourceResult> 
       else validators.set(model.name, compiled.code);
     }
   }
-
-  if (pending.length > 0 || types === undefined) {
-    const located = pending.map((p) => parsed.locate(p));
-    return { ok: false, problems: located.sort((a, b) => a.line - b.line || a.column - b.column), files };
-  }
+  if (pending.length > 0) return fail();
 
   const out = input.out === undefined ? resolve(dirname(configFile), defaultOut(config)) : resolve(input.out);
   const hash = fingerprint(models, new Map(schemaFiles.map((f) => [posix(relative(dirname(configFile), f)), readFile(f) ?? ""])));

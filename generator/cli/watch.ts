@@ -1,5 +1,6 @@
 import { watch as watchDir, type FSWatcher } from "node:fs";
 import { basename, dirname, resolve } from "node:path";
+import { CONFIG_NAMES } from "../config/find.js";
 import { generate, type GenerateOptions } from "../generate.js";
 import { report, type Output } from "./report.js";
 
@@ -29,7 +30,8 @@ export async function watchAndGenerate(options: GenerateOptions, output: Output,
     }
     const config = options.config === undefined ? undefined : resolve(cwd, options.config);
     watched = new Set([...files.map((f) => resolve(cwd, f)), ...(config ? [config] : [])]);
-    if (watched.size === 0) watched.add(resolve(cwd, "package.json"));
+    // Nothing found yet: watch for a config to appear where discovery looks.
+    if (watched.size === 0) for (const name of [...CONFIG_NAMES, "package.json"]) watched.add(resolve(cwd, name));
     for (const dir of new Set([...watched].map(dirname))) {
       if (watchers.has(dir)) continue;
       watchers.set(
