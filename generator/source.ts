@@ -103,7 +103,16 @@ export async function generateSource(input: SourceInput): Promise<SourceResult> 
   const out = input.out === undefined ? resolve(dirname(configFile), defaultOut(config)) : resolve(input.out);
   const hash = fingerprint(models, new Map(schemaFiles.map((f) => [posix(relative(dirname(configFile), f)), readFile(f) ?? ""])));
   const emitted = emitSource(
-    plan(models, { configFile, outFile: out, config, schemaTypes: types, typeParameters: references.typeParameters, validators, fingerprint: hash }),
+    plan(models, {
+      configFile,
+      outFile: out,
+      config,
+      schemaTypes: types,
+      typeParameters: references.typeParameters,
+      validators,
+      fingerprint: hash,
+      defaultFormatting: Object.keys(input.prettier ?? {}).length === 0,
+    }),
   );
   const outDir = dirname(out);
   const head = banner({

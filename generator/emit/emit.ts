@@ -47,6 +47,8 @@ export interface EmitInput {
   readonly validators: string;
   /** The config object literal. */
   readonly config: string;
+  /** Whether prettier should skip the config literal: true when it runs with its default options, which `literal` already follows. */
+  readonly configLaidOut: boolean;
   readonly aliases: readonly AliasTypes[];
   /** The registry options object literal. */
   readonly options: string;
@@ -87,21 +89,21 @@ export function emitSource(input: EmitInput): string {
   // Inserted back to front so the indexes found above stay valid.
   if (input.validators !== "") statements.splice(caches.index, 0, `\n${input.validators}`);
   const config = find(StructureKind.VariableStatement, "config");
-  statements[config.index] = configStatement(config.node, input.config);
+  statements[config.index] = configStatement(config.node, input.config, input.configLaidOut);
   if (input.declarations !== "") statements.splice(config.index, 0, `\n${input.declarations}`);
   statements.splice(find(StructureKind.ImportDeclaration, "cachegen").index + 1, 0, ...input.imports.map(importStructure));
   return project.createSourceFile("caches.ts", structure).getFullText();
 }
 
 /**
- * The config statement as text, under the template's doc comment. The literal is already laid out
- * as prettier would (see `literal`), so it is marked for prettier to skip: formatting it again is
- * most of prettier's work on a big config. As text, it also escapes the structure printer, which
- * would re-indent a multi-line initializer.
+ * The config statement as text, under the template's doc comment (as text, it escapes the structure
+ * printer, which would re-indent a multi-line initializer). When the literal is already laid out as
+ * default prettier would (see `literal`), it is marked for prettier to skip: formatting it again is
+ * most of prettier's work on a big config. With a project's own prettier config, prettier formats it.
  */
-function configStatement(template: VariableStatementStructure, literal: string): string {
+function configStatement(template: VariableStatementStructure, literal: string, laidOut: boolean): string {
   const docs = (template.docs ?? []).map((d) => `/** ${typeof d === "string" ? d : String(d.description ?? "")} */\n`);
-  return `\n${docs.join("")}// prettier-ignore\nconst config = ${literal} as const;`;
+  return `\n${docs.join("")}${laidOut ? "// prettier-ignore\n" : ""}const config = ${literal} as const;`;
 }
 
 function statementName(statement: StatementStructures): string | undefined {

@@ -19,6 +19,8 @@ export interface PlanContext {
   /** Alias → ajv standalone code of its validator. */
   readonly validators: ReadonlyMap<string, string>;
   readonly fingerprint: string;
+  /** Whether prettier runs with its defaults, which the config literal's own layout follows. */
+  readonly defaultFormatting: boolean;
 }
 
 const BACKEND_CLASS = { memory: "MemoryCache", redis: "RedisCache", memcached: "MemcachedCache" } as const;
@@ -101,6 +103,7 @@ export function plan(models: readonly AliasModel[], context: PlanContext): EmitI
     declarations: context.schemaTypes.declarations,
     validators: validators.join("\n\n"),
     config,
+    configLaidOut: context.defaultFormatting,
     aliases,
     options: `{ ${options.join(", ")} }`,
   };

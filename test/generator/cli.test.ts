@@ -65,6 +65,16 @@ describe("cachegen generate", () => {
     rmSync(pkg, { recursive: true, force: true });
   });
 
+  it("formats with the project's prettier config", async () => {
+    writeFileSync(join(dir, "cachegen.config.json"), SEED);
+    writeFileSync(join(dir, ".prettierrc"), JSON.stringify({ singleQuote: true, semi: false }));
+    await cli(dir, ["generate"]);
+    const text = readFileSync(join(dir, "caches.ts"), "utf8");
+    expect(text).toContain("export type CacheAlias = 'default' | 'redis_alt'\n");
+    expect(text).toContain("    cache: 'aiocache.SimpleMemoryCache',\n");
+    expect(text).not.toContain("prettier-ignore");
+  });
+
   it("reports every problem as file:line:col  path  message, exits 2 and writes nothing", async () => {
     writeFileSync(join(dir, "cachegen.config.json"), '{\n  "a": { "cache": "redis", "pot": 1 },\n  "b": { "cache": "memory", "ttl": "soon" }\n}\n');
     const { code, stdout, stderr } = await cli(dir, ["generate"]);
