@@ -9,6 +9,8 @@ import {
   SerializationError,
   ValueValidationError,
 } from "./errors.js";
+import { loadUnderLease } from "./locks/lease.js";
+import { leaseMillis, RedLock } from "./locks/red-lock.js";
 import { OPERATIONS, type Operation } from "./operations.js";
 import type { BasePlugin, Hook, HookContext, HookName } from "./plugins/base.js";
 import type { OverridesFrom, overridesType } from "./overrides.js";
@@ -63,11 +65,31 @@ export interface SetOptions extends OperationOptions {
 }
 
 /** Options of `getOrSet`. */
-export interface GetOrSetOptions extends SetOptions {}
+export interface GetOrSetOptions extends SetOptions {
+  /**
+   * `"lease"` also shares the loader run with other processes through a lease lock stored in this
+   * cache (works on every backend). `"redis"` is the same, under the name SPEC and aiocache use.
+   * @default in-process single-flight only
+   */
+  lock?: "lease" | "redis";
+  /** With `lock`: how long the lock holder may load before waiters load themselves. @default 2 */
+  lease?: Duration;
+}
+
+/** A compare-and-set version read by {@link Cache.getVersioned}; opaque to callers. */
+export type CasVersion = Versioned & { readonly __cas: never };
+
+/** A value read together with its {@link CasVersion}. */
+export interface VersionedValue<V> {
+  readonly value: V;
+  readonly version: CasVersion;
+}
 
 type HookTable = Partial<Record<Operation, { readonly pre: readonly Hook[]; readonly post: readonly Hook[] }>>;
 
 const DEFAULT_TIMEOUT = 5;
+/** aiocache's default lease for its stampede lock. */
+const DEFAULT_LEASE = 2;
 const CAS_ATTEMPTS = 32;
 
 /**
@@ -269,7 +291,53 @@ export class Cache<V = unknown, P extends readonly BasePlugin[] = readonly BaseP
     return ns === "" ? key : ns + this.backend.separator + key;
   }
 
+  /**
+   * Lock primitive: stores `owner` raw (no serializer, validator or plugins, so any alias can hold
+   * locks) only if `key` is absent, expiring after `lease`. `false` when someone else holds it.
+   */
+  async acquireLease(key: string, owner: string, lease: Duration, options?: OperationOptions): Promise<boolean> {
+    const ms = leaseMillis(lease);
+    if (this.#disabled) return true;
+    const ns = options?.namespace ?? this.namespace;
+    const k = this.buildKey(key, ns);
+    return this.#settle("acquireLease", k, options, this.backend.add(k, owner, ms, ns));
+  }
+
+  /** Lock primitive: deletes `key` only while it still holds `owner` (compare-and-delete). */
+  async releaseLease(key: string, owner: string, options?: OperationOptions): Promise<boolean> {
+    if (this.#disabled) return true;
+    const ns = options?.namespace ?? this.namespace;
+    const k = this.buildKey(key, ns);
+    return this.#settle("releaseLease", k, options, this.backend.deleteIfEquals(k, owner, ns));
+  }
+
+  /** Reads a value with the version {@link setIfVersion} compares against (memcached: its CAS token). */
+  async getVersioned(key: string, options?: OperationOptions): Promise<VersionedValue<V> | undefined> {
+    if (this.#disabled) return undefined;
+    const ns = options?.namespace ?? this.namespace;
+    const k = this.buildKey(key, ns);
+    const read = await this.#settle("getVersioned", k, options, this.backend.getVersioned(k, ns));
+    return read === undefined ? undefined : { value: this.#decode(k, read.value)!, version: read as CasVersion };
+  }
+
+  /** Writes only if the key still holds `version` (or is still absent when it is `undefined`). */
+  async setIfVersion(key: string, value: V, version: CasVersion | undefined, options?: SetOptions): Promise<boolean> {
+    if (this.#disabled) return true;
+    const ns = options?.namespace ?? this.namespace;
+    const k = this.buildKey(key, ns);
+    const stored = this.#encode(k, value);
+    return this.#settle("setIfVersion", k, options, this.backend.setIfVersion(k, stored, version, this.#ttl(options), ns));
+  }
+
   async #load(key: string, loader: () => V | Promise<V>, options: GetOrSetOptions | undefined): Promise<V> {
+    if (options?.lock !== undefined) {
+      const lock = new RedLock(this, key, options.lease ?? DEFAULT_LEASE, options);
+      return loadUnderLease(lock, {
+        read: () => this.get(key, options),
+        load: loader,
+        write: (value) => (value === undefined ? undefined : this.set(key, value, options)),
+      });
+    }
     const hit = await this.get(key, options);
     if (hit !== undefined) return hit;
     const value = await loader();
@@ -317,7 +385,7 @@ export class Cache<V = unknown, P extends readonly BasePlugin[] = readonly BaseP
     return result;
   }
 
-  #settle<R>(op: Operation, key: string | undefined, options: OperationOptions | undefined, result: MaybePromise<R>) {
+  #settle<R>(op: string, key: string | undefined, options: OperationOptions | undefined, result: MaybePromise<R>) {
     if (!(result instanceof Promise)) return result;
     const ms = options?.timeout === undefined ? this.#timeoutMs : toMillis(options.timeout, "timeout");
     if (ms === null) return result;
