@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { KEEP_TTL, type Backend, type MaybePromise, type TtlMs, type Versioned } from "./backends/backend.js";
 import { withDeadline } from "./deadline.js";
 import { toMillis, toSeconds, type Duration } from "./duration.js";
@@ -90,6 +91,7 @@ type HookTable = Partial<Record<Operation, { readonly pre: readonly Hook[]; read
 const DEFAULT_TIMEOUT = 5;
 /** aiocache's default lease for its stampede lock. */
 const DEFAULT_LEASE = 2;
+const NO_KEYS: readonly string[] = [];
 const CAS_ATTEMPTS = 32;
 
 /**
@@ -139,53 +141,44 @@ export class Cache<V = unknown, P extends readonly BasePlugin[] = readonly BaseP
   /** Reads a key; `undefined` on a miss unless `default` is given. Stored falsy values come back as is. */
   get(key: string, options: GetOptions<V> & { default: V }): Promise<V>;
   get(key: string, options?: GetOptions<V>): Promise<V | undefined>;
-  async get(key: string, options?: GetOptions<V>): Promise<V | undefined> {
-    if (this.#disabled) return options?.default;
-    const ns = options?.namespace ?? this.namespace;
-    const k = this.buildKey(key, ns);
-    const value = await this.#run("get", [key, options], k, undefined, options, () =>
+  get(key: string, options?: GetOptions<V>): Promise<V | undefined> {
+    if (this.#disabled) return Promise.resolve(options?.default);
+    const read = this.#run("get", [key, options], options, key, NO_KEYS, (k, ns) =>
       this.#decodeStored(k, this.backend.get(k, ns)),
     );
-    return value === undefined ? options?.default : value;
+    return options?.default === undefined ? read : read.then((value) => (value === undefined ? options.default : value));
   }
 
   /** Reads many keys at once; results follow the order of `keys`. */
-  async multiGet(keys: readonly string[], options?: OperationOptions): Promise<(V | undefined)[]> {
-    if (this.#disabled) return keys.map(() => undefined);
-    const ns = options?.namespace ?? this.namespace;
-    const built = keys.map((key) => this.buildKey(key, ns));
-    return this.#run("multiGet", [keys, options], undefined, built, options, () =>
+  multiGet(keys: readonly string[], options?: OperationOptions): Promise<(V | undefined)[]> {
+    if (this.#disabled) return Promise.resolve(keys.map(() => undefined));
+    return this.#run("multiGet", [keys, options], options, undefined, keys, (_, ns, built) =>
       then(this.backend.multiGet(built, ns), (stored) => stored.map((s, i) => this.#decode(built[i]!, s))),
     );
   }
 
   /** Stores a value. `ttl` omitted means the cache's default; `0`/`null` means no expiry. */
-  async set(key: string, value: V, options?: SetOptions): Promise<true> {
-    if (this.#disabled) return true;
-    const ns = options?.namespace ?? this.namespace;
-    const k = this.buildKey(key, ns);
-    return this.#run("set", [key, value, options], k, undefined, options, () =>
+  set(key: string, value: V, options?: SetOptions): Promise<true> {
+    if (this.#disabled) return Promise.resolve(true);
+    return this.#run("set", [key, value, options], options, key, NO_KEYS, (k, ns) =>
       then(this.backend.set(k, this.#encode(k, value), this.#ttl(options), ns), () => true as const),
     );
   }
 
   /** Stores many values; with a TTL the write is atomic on Redis. */
-  async multiSet(pairs: readonly (readonly [string, V])[], options?: SetOptions): Promise<true> {
-    if (this.#disabled) return true;
-    const ns = options?.namespace ?? this.namespace;
-    const built = pairs.map(([key]) => this.buildKey(key, ns));
-    return this.#run("multiSet", [pairs, options], undefined, built, options, () => {
+  multiSet(pairs: readonly (readonly [string, V])[], options?: SetOptions): Promise<true> {
+    if (this.#disabled) return Promise.resolve(true);
+    const keys = pairs.map(([key]) => key);
+    return this.#run("multiSet", [pairs, options], options, undefined, keys, (_, ns, built) => {
       const entries = pairs.map(([, value], i) => [built[i]!, this.#encode(built[i]!, value)] as const);
       return then(this.backend.multiSet(entries, this.#ttl(options), ns), () => true as const);
     });
   }
 
   /** Stores a value only if the key is absent; rejects with `KeyExistsError` otherwise. */
-  async add(key: string, value: V, options?: SetOptions): Promise<true> {
-    if (this.#disabled) return true;
-    const ns = options?.namespace ?? this.namespace;
-    const k = this.buildKey(key, ns);
-    return this.#run("add", [key, value, options], k, undefined, options, () =>
+  add(key: string, value: V, options?: SetOptions): Promise<true> {
+    if (this.#disabled) return Promise.resolve(true);
+    return this.#run("add", [key, value, options], options, key, NO_KEYS, (k, ns) =>
       then(this.backend.add(k, this.#encode(k, value), this.#ttl(options), ns), (added) => {
         if (!added) throw new KeyExistsError(k);
         return true as const;
@@ -194,33 +187,27 @@ export class Cache<V = unknown, P extends readonly BasePlugin[] = readonly BaseP
   }
 
   /** Deletes a key: 1 if it existed, 0 otherwise. */
-  async delete(key: string, options?: OperationOptions): Promise<0 | 1> {
-    if (this.#disabled) return 0;
-    const ns = options?.namespace ?? this.namespace;
-    const k = this.buildKey(key, ns);
-    return this.#run("delete", [key, options], k, undefined, options, () =>
+  delete(key: string, options?: OperationOptions): Promise<0 | 1> {
+    if (this.#disabled) return Promise.resolve(0);
+    return this.#run("delete", [key, options], options, key, NO_KEYS, (k, ns) =>
       then(this.backend.delete(k, ns), (n) => (n > 0 ? 1 : 0)),
     );
   }
 
   /** Whether the key holds a value. */
-  async exists(key: string, options?: OperationOptions): Promise<boolean> {
-    if (this.#disabled) return false;
-    const ns = options?.namespace ?? this.namespace;
-    const k = this.buildKey(key, ns);
-    return this.#run("exists", [key, options], k, undefined, options, () => this.backend.exists(k, ns));
+  exists(key: string, options?: OperationOptions): Promise<boolean> {
+    if (this.#disabled) return Promise.resolve(false);
+    return this.#run("exists", [key, options], options, key, NO_KEYS, (k, ns) => this.backend.exists(k, ns));
   }
 
   /**
    * Adds `delta` to an integer and returns the new value, creating the key at `delta`. The stored
    * counter stays readable by `get` with this cache's serializer.
    */
-  async increment(key: string, delta = 1, options?: OperationOptions): Promise<number> {
-    if (!Number.isSafeInteger(delta)) throw new TypeError(`increment delta must be an integer, got ${delta}`);
-    if (this.#disabled) return delta;
-    const ns = options?.namespace ?? this.namespace;
-    const k = this.buildKey(key, ns);
-    return this.#run("increment", [key, delta, options], k, undefined, options, () =>
+  increment(key: string, delta = 1, options?: OperationOptions): Promise<number> {
+    if (!Number.isSafeInteger(delta)) return Promise.reject(new TypeError(`increment delta must be an integer, got ${delta}`));
+    if (this.#disabled) return Promise.resolve(delta);
+    return this.#run("increment", [key, delta, options], options, key, NO_KEYS, (k, ns) =>
       this.serializer.decimalIntegers && this.backend.increment
         ? this.backend.increment(k, delta, ns)
         : this.#incrementByVersion(k, delta, ns),
@@ -228,37 +215,33 @@ export class Cache<V = unknown, P extends readonly BasePlugin[] = readonly BaseP
   }
 
   /** Sets the key's TTL (`0`/`null` removes it); `false` if the key is missing. */
-  async expire(key: string, ttl: Duration, options?: OperationOptions): Promise<boolean> {
-    if (this.#disabled) return true;
-    const ns = options?.namespace ?? this.namespace;
-    const k = this.buildKey(key, ns);
-    const ms = toMillis(ttl, "ttl");
-    return this.#run("expire", [key, ttl, options], k, undefined, options, () => this.backend.expire(k, ms, ns));
+  expire(key: string, ttl: Duration, options?: OperationOptions): Promise<boolean> {
+    if (this.#disabled) return Promise.resolve(true);
+    return this.#run("expire", [key, ttl, options], options, key, NO_KEYS, (k, ns) =>
+      this.backend.expire(k, toMillis(ttl, "ttl"), ns),
+    );
   }
 
   /** Seconds left, `null` when the key never expires, `undefined` when it is missing. */
-  async getTtl(key: string, options?: OperationOptions): Promise<number | null | undefined> {
-    if (this.#disabled) return undefined;
-    const ns = options?.namespace ?? this.namespace;
-    const k = this.buildKey(key, ns);
-    return this.#run("getTtl", [key, options], k, undefined, options, () =>
+  getTtl(key: string, options?: OperationOptions): Promise<number | null | undefined> {
+    if (this.#disabled) return Promise.resolve(undefined);
+    return this.#run("getTtl", [key, options], options, key, NO_KEYS, (k, ns) =>
       then(this.backend.getTtl(k, ns), (ms) => (typeof ms === "number" ? ms / 1000 : ms)),
     );
   }
 
   /** Removes this cache's namespace; with no namespace, everything in its database. */
-  async clear(options?: OperationOptions): Promise<true> {
-    if (this.#disabled) return true;
-    const ns = options?.namespace ?? this.namespace;
-    return this.#run("clear", [options], undefined, undefined, options, () =>
+  clear(options?: OperationOptions): Promise<true> {
+    if (this.#disabled) return Promise.resolve(true);
+    return this.#run("clear", [options], options, undefined, NO_KEYS, (_, ns) =>
       then(this.backend.clear(ns), () => true as const),
     );
   }
 
   /** Sends a command straight to the backend: no namespace, no serializer. */
-  async raw(command: string, ...args: unknown[]): Promise<unknown> {
-    if (this.#disabled) return undefined;
-    return this.#run("raw", [command, ...args], undefined, undefined, undefined, () => this.backend.raw(command, args));
+  raw(command: string, ...args: unknown[]): Promise<unknown> {
+    if (this.#disabled) return Promise.resolve(undefined);
+    return this.#run("raw", [command, ...args], undefined, undefined, NO_KEYS, () => this.backend.raw(command, args));
   }
 
   /**
@@ -295,38 +278,45 @@ export class Cache<V = unknown, P extends readonly BasePlugin[] = readonly BaseP
    * Lock primitive: stores `owner` raw (no serializer, validator or plugins, so any alias can hold
    * locks) only if `key` is absent, expiring after `lease`. `false` when someone else holds it.
    */
-  async acquireLease(key: string, owner: string, lease: Duration, options?: OperationOptions): Promise<boolean> {
-    const ms = leaseMillis(lease);
-    if (this.#disabled) return true;
-    const ns = options?.namespace ?? this.namespace;
-    const k = this.buildKey(key, ns);
-    return this.#settle("acquireLease", k, options, this.backend.add(k, owner, ms, ns));
+  acquireLease(key: string, owner: string, lease: Duration, options?: OperationOptions): Promise<boolean> {
+    if (this.#disabled) return Promise.resolve(true);
+    return this.#atomic("acquireLease", key, options, (k, ns) => this.backend.add(k, owner, leaseMillis(lease), ns));
   }
 
   /** Lock primitive: deletes `key` only while it still holds `owner` (compare-and-delete). */
-  async releaseLease(key: string, owner: string, options?: OperationOptions): Promise<boolean> {
-    if (this.#disabled) return true;
-    const ns = options?.namespace ?? this.namespace;
-    const k = this.buildKey(key, ns);
-    return this.#settle("releaseLease", k, options, this.backend.deleteIfEquals(k, owner, ns));
+  releaseLease(key: string, owner: string, options?: OperationOptions): Promise<boolean> {
+    if (this.#disabled) return Promise.resolve(true);
+    return this.#atomic("releaseLease", key, options, (k, ns) => this.backend.deleteIfEquals(k, owner, ns));
   }
 
   /** Reads a value with the version {@link setIfVersion} compares against (memcached: its CAS token). */
-  async getVersioned(key: string, options?: OperationOptions): Promise<VersionedValue<V> | undefined> {
-    if (this.#disabled) return undefined;
-    const ns = options?.namespace ?? this.namespace;
-    const k = this.buildKey(key, ns);
-    const read = await this.#settle("getVersioned", k, options, this.backend.getVersioned(k, ns));
-    return read === undefined ? undefined : { value: this.#decode(k, read.value)!, version: read as CasVersion };
+  getVersioned(key: string, options?: OperationOptions): Promise<VersionedValue<V> | undefined> {
+    if (this.#disabled) return Promise.resolve(undefined);
+    return this.#atomic("getVersioned", key, options, (k, ns) =>
+      then(this.backend.getVersioned(k, ns), (read) =>
+        read === undefined ? undefined : { value: this.#decode(k, read.value)!, version: read as CasVersion },
+      ),
+    );
   }
 
   /** Writes only if the key still holds `version` (or is still absent when it is `undefined`). */
-  async setIfVersion(key: string, value: V, version: CasVersion | undefined, options?: SetOptions): Promise<boolean> {
-    if (this.#disabled) return true;
-    const ns = options?.namespace ?? this.namespace;
-    const k = this.buildKey(key, ns);
-    const stored = this.#encode(k, value);
-    return this.#settle("setIfVersion", k, options, this.backend.setIfVersion(k, stored, version, this.#ttl(options), ns));
+  setIfVersion(key: string, value: V, version: CasVersion | undefined, options?: SetOptions): Promise<boolean> {
+    if (this.#disabled) return Promise.resolve(true);
+    return this.#atomic("setIfVersion", key, options, (k, ns) =>
+      this.backend.setIfVersion(k, this.#encode(k, value), version, this.#ttl(options), ns),
+    );
+  }
+
+  /** A lock or compare-and-set primitive: key building and the deadline, without plugins (they hook operations, not locks). */
+  #atomic<R>(op: string, key: string, options: OperationOptions | undefined, call: (k: string, ns: string) => MaybePromise<R>): Promise<R> {
+    try {
+      const ns = options?.namespace ?? this.namespace;
+      const k = this.buildKey(key, ns);
+      const result = call(k, ns);
+      return result instanceof Promise ? this.#deadline(op, k, options, result) : Promise.resolve(result);
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   async #load(key: string, loader: () => V | Promise<V>, options: GetOrSetOptions | undefined): Promise<V> {
@@ -345,51 +335,82 @@ export class Cache<V = unknown, P extends readonly BasePlugin[] = readonly BaseP
     return value;
   }
 
-  async #incrementByVersion(k: string, delta: number, ns: string): Promise<number> {
-    for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
-      const current: Versioned | undefined = await this.backend.getVersioned(k, ns);
+  /**
+   * Read-modify-write through compare-and-set, for counters whose serializer does not store decimal
+   * text. Synchronous backends answer read and write in one step, so they never race; remote ones
+   * retry after a jittered, growing pause so contenders spread out instead of colliding again.
+   */
+  #incrementByVersion(k: string, delta: number, ns: string, attempt = 0): MaybePromise<number> {
+    return then(this.backend.getVersioned(k, ns), (current): MaybePromise<number> => {
       const base = current === undefined ? 0 : this.#decode(k, current.value);
       if (!Number.isSafeInteger(base)) throw new NotAnIntegerError(k);
       const next = (base as number) + delta;
       const ttl = current === undefined ? null : KEEP_TTL;
-      if (await this.backend.setIfVersion(k, this.#encode(k, next as V), current, ttl, ns)) return next;
-    }
-    throw new BackendError(
-      this.backend.name,
-      `increment(${JSON.stringify(k)}) lost ${CAS_ATTEMPTS} compare-and-set races in a row. ` +
-        `Use the json or string serializer for hot counters: they increment natively.`,
-    );
+      return then(this.backend.setIfVersion(k, this.#encode(k, next as V), current, ttl, ns), (written) => {
+        if (written) return next;
+        if (attempt + 1 >= CAS_ATTEMPTS) {
+          throw new BackendError(
+            this.backend.name,
+            `increment(${JSON.stringify(k)}) lost ${CAS_ATTEMPTS} compare-and-set races in a row. ` +
+              `Use the json or string serializer for hot counters: they increment natively.`,
+          );
+        }
+        const pause = Math.random() * Math.min(50, 2 ** attempt);
+        return sleep(pause).then(() => this.#incrementByVersion(k, delta, ns, attempt + 1));
+      });
+    });
   }
 
   /**
-   * Runs one operation: pre hooks in order (a throw aborts), the backend call under the deadline,
-   * then post hooks with `took` and `result`. Without plugins this is a direct call.
+   * Runs one operation: builds its key(s) in the namespace in effect, then makes the backend call
+   * under the deadline, between the plugins' pre hooks (in order; a throw aborts) and post hooks
+   * (with `took` and `result`). Without plugins it is a direct call returning one promise, and
+   * nothing it throws, a key builder included, escapes synchronously.
    */
-  async #run<R>(
+  #run<R>(
     op: Operation,
     args: readonly unknown[],
-    key: string | undefined,
-    keys: readonly string[] | undefined,
+    options: OperationOptions | undefined,
+    rawKey: string | undefined,
+    rawKeys: readonly string[],
+    call: (key: string, ns: string, keys: readonly string[]) => MaybePromise<R>,
+  ): Promise<R> {
+    try {
+      const ns = options?.namespace ?? this.namespace;
+      const key = rawKey === undefined ? "" : this.buildKey(rawKey, ns);
+      const keys = rawKeys.length === 0 ? NO_KEYS : rawKeys.map((k) => this.buildKey(k, ns));
+      const hooks = this.#hooks[op];
+      if (hooks !== undefined) {
+        const context: HookContext = { cache: this, op, args, key: rawKey === undefined ? undefined : key, keys };
+        return this.#runHooked(hooks, context, options, () => call(key, ns, keys));
+      }
+      const result = call(key, ns, keys);
+      return result instanceof Promise ? this.#deadline(op, key, options, result) : Promise.resolve(result);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  async #runHooked<R>(
+    hooks: NonNullable<HookTable[Operation]>,
+    context: HookContext,
     options: OperationOptions | undefined,
     call: () => MaybePromise<R>,
   ): Promise<R> {
-    const hooks = this.#hooks[op];
-    if (hooks === undefined) return this.#settle(op, key, options, call());
-    const context: HookContext = { cache: this, op, args, key, keys };
     for (const hook of hooks.pre) await hook(context);
     const start = performance.now();
-    const result = await this.#settle(op, key, options, call());
+    let result = call();
+    if (result instanceof Promise) result = await this.#deadline(context.op, context.key ?? "", options, result);
     context.took = (performance.now() - start) / 1000;
     context.result = result;
     for (const hook of hooks.post) await hook(context);
     return result;
   }
 
-  #settle<R>(op: string, key: string | undefined, options: OperationOptions | undefined, result: MaybePromise<R>) {
-    if (!(result instanceof Promise)) return result;
+  #deadline<R>(op: string, key: string, options: OperationOptions | undefined, work: Promise<R>): Promise<R> {
     const ms = options?.timeout === undefined ? this.#timeoutMs : toMillis(options.timeout, "timeout");
-    if (ms === null) return result;
-    return withDeadline(result, ms, () => new CacheTimeoutError(op, key, ms / 1000));
+    if (ms === null) return work;
+    return withDeadline(work, ms, () => new CacheTimeoutError(op, key === "" ? undefined : key, ms / 1000));
   }
 
   #ttl(options: SetOptions | undefined): TtlMs {
@@ -433,7 +454,7 @@ export class Cache<V = unknown, P extends readonly BasePlugin[] = readonly BaseP
 }
 
 /** Applies `fn` to a value or the value of a promise, without a tick when it is already there. */
-function then<T, R>(value: MaybePromise<T>, fn: (value: T) => R): MaybePromise<R> {
+function then<T, R>(value: MaybePromise<T>, fn: (value: T) => MaybePromise<R>): MaybePromise<R> {
   return value instanceof Promise ? value.then(fn) : fn(value);
 }
 

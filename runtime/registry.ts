@@ -16,6 +16,11 @@ export type CacheMap = { readonly [alias: string]: AnyCache };
 /** The config a registry holds: alias name → alias config. */
 export type AliasMap = { readonly [alias: string]: AliasConfig };
 
+/** Typed per alias; an untyped registry (string index) accepts any backend's options. */
+type Overrides<M extends CacheMap, A extends keyof M> = string extends keyof M
+  ? CreateOverrides<M[A]> & Readonly<Record<string, unknown>>
+  : CreateOverrides<M[A]>;
+
 /** Registry options; generated code fills them in. */
 export interface RegistryOptions {
   /** User code named in the config as `./module.ts#Export`, keyed by that reference. */
@@ -94,7 +99,7 @@ export class CacheRegistry<M extends CacheMap = { readonly [alias: string]: Cach
   }
 
   /** A new instance of the alias every call, with camelCase option overrides (`{ namespace: "test" }`). */
-  create<A extends keyof M & string>(alias: A, overrides?: CreateOverrides<M[A]>): M[A] {
+  create<A extends keyof M & string>(alias: A, overrides?: Overrides<M, A>): M[A] {
     return this.#build(alias, (overrides ?? {}) as Record<string, unknown>) as M[A];
   }
 

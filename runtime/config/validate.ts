@@ -19,5 +19,28 @@ export function configProblems(config: unknown): ConfigProblem[] {
     if (alias.startsWith("$") || broken.has(alias)) continue;
     problems.push(...aliasProblems(alias, aliasConfig as AliasConfig));
   }
-  return problems;
+  return inDocumentOrder(problems, config);
+}
+
+/** Sorts problems by where their path appears in the config, so they read top to bottom. */
+function inDocumentOrder(problems: ConfigProblem[], config: object): ConfigProblem[] {
+  const position = (segments: readonly (string | number)[] = []) => {
+    const indexes: number[] = [];
+    let node: unknown = config;
+    for (const segment of segments) {
+      if (node === null || typeof node !== "object") break;
+      const keys = Object.keys(node);
+      indexes.push(keys.indexOf(String(segment)));
+      node = (node as Record<string, unknown>)[segment];
+    }
+    return indexes;
+  };
+  const keyed = problems.map((problem) => ({ problem, at: position(problem.segments) }));
+  keyed.sort((a, b) => {
+    for (let i = 0; i < Math.min(a.at.length, b.at.length); i++) {
+      if (a.at[i] !== b.at[i]) return a.at[i]! - b.at[i]!;
+    }
+    return a.at.length - b.at.length;
+  });
+  return keyed.map((k) => k.problem);
 }
