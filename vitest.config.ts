@@ -24,6 +24,7 @@ export default defineConfig({
   plugins: [standardDecorators()],
   test: {
     include: ["test/**/*.test.ts"],
+    globalSetup: ["test/helpers/global-setup.ts"],
     testTimeout: 20_000,
     hookTimeout: 60_000,
     typecheck: {

@@ -1,4 +1,5 @@
 import { MemoryCache } from "../backends/memory.js";
+import { RedisCache } from "../backends/redis.js";
 import type { Cache, CacheOptions, ValueValidator } from "../cache.js";
 import { ConfigError } from "../errors.js";
 import type { BasePlugin } from "../plugins/base.js";
@@ -26,6 +27,7 @@ type Constructor<T> = new (options: Record<string, unknown>) => T;
 /** Built-in backends. Each cache class loads its client library lazily, on first use. */
 const BACKENDS: Partial<Record<BackendName, (options: AnyOptions) => Cache<unknown, readonly BasePlugin[]>>> = {
   memory: (options) => new MemoryCache(options),
+  redis: (options) => new RedisCache(options),
 };
 
 const SERIALIZERS: Record<SerializerName, () => Serializer> = {

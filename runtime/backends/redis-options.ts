@@ -1,0 +1,154 @@
+import type { ConnectionOptions } from "node:tls";
+import type { Cluster, Redis } from "ioredis";
+import type { CacheOptions } from "../cache.js";
+import { toMillis, type Duration } from "../duration.js";
+import { ConfigError, type ConfigProblem } from "../errors.js";
+import type { BasePlugin } from "../plugins/base.js";
+
+/** A Redis node address (cluster seed, sentinel). */
+export interface RedisNode {
+  readonly host: string;
+  readonly port: number;
+}
+
+/** Options of {@link RedisCache}: SPEC §2's Redis fields, camelCased, plus every cache's options. */
+export interface RedisCacheOptions<V = unknown, P extends readonly BasePlugin[] = readonly []>
+  extends CacheOptions<V, P>,
+    RedisConnectionOptions {}
+
+/** Where and how {@link RedisCache} connects. */
+export interface RedisConnectionOptions {
+  /** Host name or IP. @default "127.0.0.1" */
+  endpoint?: string;
+  /** TCP port. @default 6379 */
+  port?: number;
+  /** Database index; Redis Cluster only has 0. @default 0 */
+  db?: number;
+  /** ACL user name (Redis 6+). */
+  username?: string;
+  /** Password of `username`, or of the default user. */
+  password?: string;
+  /** `true`, or options for `tls.connect` (ca, cert, key, servername…). @default false */
+  tls?: boolean | ConnectionOptions;
+  /** `redis://[user:password@]host[:port][/db]`, or `rediss://` for TLS; fields given beside it win. */
+  url?: string;
+  /** How long connecting may take. @default 10 */
+  createConnectionTimeout?: Duration;
+  /** Accepted for aiocache compatibility and ignored: one auto-pipelined connection replaces the pool. */
+  poolMaxSize?: number;
+  /** Redis Cluster seed nodes: the cache uses ioredis `Cluster` and splits multi-key commands by slot. */
+  cluster?: { readonly nodes: readonly RedisNode[] };
+  /** Sentinel nodes; the master is found by {@link sentinelName}. */
+  sentinels?: readonly RedisNode[];
+  /** The master name the sentinels monitor. */
+  sentinelName?: string;
+  /**
+   * Store keys as `{namespace}:key`, so a namespace shares one cluster slot and multi-key writes stay
+   * atomic. A `keyBuilder` owns the whole layout, so with one this option changes nothing. @default false
+   */
+  hashTag?: boolean;
+  /** Send commands issued in the same tick as one pipeline. @default true */
+  autoPipelining?: boolean;
+  /** An existing ioredis client (Redis or Cluster) to use instead of connecting; the cache never closes it. */
+  client?: Redis | Cluster;
+}
+
+/** Where and how to connect, resolved from the options once. */
+export interface RedisTarget {
+  readonly kind: "single" | "cluster" | "sentinel";
+  readonly endpoint: string;
+  readonly port: number;
+  readonly db: number;
+  /** Cluster seeds or sentinels; empty for a single server. */
+  readonly nodes: readonly RedisNode[];
+  readonly sentinelName: string | undefined;
+  readonly username: string | undefined;
+  readonly password: string | undefined;
+  readonly tls: ConnectionOptions | undefined;
+  readonly connectTimeoutMs: number | undefined;
+  readonly hashTag: boolean;
+  readonly autoPipelining: boolean;
+  /** Readable address for error messages. */
+  readonly where: string;
+}
+
+const DEFAULT_HOST = "127.0.0.1";
+const DEFAULT_PORT = 6379;
+
+/** Validates the options (every problem at once) and resolves the URL and defaults into a target. */
+export function redisTarget(options: RedisConnectionOptions, keyBuilder: unknown): RedisTarget {
+  const problems: ConfigProblem[] = [];
+  const url = options.url === undefined ? undefined : parseUrl(options.url, problems);
+  const endpoint = options.endpoint ?? url?.endpoint ?? DEFAULT_HOST;
+  const port = options.port ?? url?.port ?? DEFAULT_PORT;
+  const db = options.db ?? url?.db ?? 0;
+  const nodes = options.cluster?.nodes ?? options.sentinels ?? [];
+  const kind = options.cluster ? "cluster" : options.sentinels ? "sentinel" : "single";
+  if (!Number.isInteger(port) || port < 1 || port > 65535) problems.push({ path: "port", message: `${port} is not a TCP port (1-65535)` });
+  if (!Number.isInteger(db) || db < 0) problems.push({ path: "db", message: `${db} is not a database index (an integer from 0)` });
+  if (options.cluster && options.sentinels) {
+    problems.push({ path: "sentinels", message: "use either cluster or sentinels, not both" });
+  }
+  if (kind === "cluster" && db !== 0) problems.push({ path: "db", message: "Redis Cluster only has database 0; remove db" });
+  if (kind !== "single" && nodes.length === 0) problems.push({ path: kind === "cluster" ? "cluster.nodes" : "sentinels", message: "list at least one node" });
+  if (kind === "sentinel" && !options.sentinelName) {
+    problems.push({ path: "sentinelName", message: "sentinels need sentinel_name, the master name they monitor" });
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  const tls = options.tls ?? url?.tls;
+  const first = nodes[0];
+  return {
+    kind,
+    endpoint: first?.host ?? endpoint,
+    port: first?.port ?? port,
+    db,
+    nodes,
+    sentinelName: options.sentinelName,
+    username: options.username ?? url?.username,
+    password: options.password ?? url?.password,
+    tls: tls === true ? {} : tls === false ? undefined : tls,
+    connectTimeoutMs: toMillis(options.createConnectionTimeout, "createConnectionTimeout") ?? undefined,
+    hashTag: (options.hashTag ?? false) && keyBuilder === undefined,
+    autoPipelining: options.autoPipelining ?? true,
+    where:
+      kind === "cluster"
+        ? `cluster ${nodes.map((n) => `${n.host}:${n.port}`).join(",")}`
+        : kind === "sentinel"
+          ? `master "${options.sentinelName}" via sentinels ${nodes.map((n) => `${n.host}:${n.port}`).join(",")}`
+          : `${endpoint}:${port}`,
+  };
+}
+
+interface UrlParts {
+  endpoint?: string;
+  port?: number;
+  db?: number;
+  username?: string;
+  password?: string;
+  tls?: true;
+}
+
+function parseUrl(text: string, problems: ConfigProblem[]): UrlParts | undefined {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    problems.push({ path: "url", message: `${JSON.stringify(text)} is not a URL; use redis://host:port/db or rediss://…` });
+    return undefined;
+  }
+  if (url.protocol !== "redis:" && url.protocol !== "rediss:") {
+    problems.push({ path: "url", message: `scheme ${url.protocol} is not supported; use redis:// or rediss://` });
+    return undefined;
+  }
+  const db = url.pathname.replace(/^\//, "");
+  if (db !== "" && !/^\d+$/.test(db)) problems.push({ path: "url", message: `path /${db} is not a database index` });
+  const parts: UrlParts = {};
+  // WHATWG URL keeps IPv6 brackets; ioredis wants the bare address.
+  if (url.hostname) parts.endpoint = url.hostname.replace(/^\[(.*)\]$/, "$1");
+  if (url.port) parts.port = Number(url.port);
+  if (db !== "") parts.db = Number(db);
+  if (url.username) parts.username = decodeURIComponent(url.username);
+  if (url.password) parts.password = decodeURIComponent(url.password);
+  if (url.protocol === "rediss:") parts.tls = true;
+  return parts;
+}

@@ -1,0 +1,49 @@
+/**
+ * Lua scripts for what Redis has no single command for. ioredis sends them by EVALSHA (loading
+ * them on NOSCRIPT), and each runs atomically on the node that owns its keys.
+ */
+export const SCRIPTS = {
+  /**
+   * Compare-and-set on the stored bytes. ARGV: "1" when a value is expected (else the key must be
+   * absent), the expected bytes, the new value, the TTL mode ("keep", "px" or "none"), the TTL in ms.
+   */
+  cachegenCas: {
+    numberOfKeys: 1,
+    lua: `
+local current = redis.call('GET', KEYS[1])
+if ARGV[1] == '1' then
+  if current ~= ARGV[2] then return 0 end
+elseif current then
+  return 0
+end
+if ARGV[4] == 'keep' then
+  redis.call('SET', KEYS[1], ARGV[3], 'KEEPTTL')
+elseif ARGV[4] == 'px' then
+  redis.call('SET', KEYS[1], ARGV[3], 'PX', ARGV[5])
+else
+  redis.call('SET', KEYS[1], ARGV[3])
+end
+return 1`,
+  },
+  /** Deletes the key only while it holds exactly ARGV[1] (a lock released by its owner token). */
+  cachegenDeleteIfEquals: {
+    numberOfKeys: 1,
+    lua: `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`,
+  },
+  /** Sets every key to its value with one TTL, atomically (MSET has no TTL). ARGV: ttl ms, values. */
+  cachegenSetManyPx: {
+    lua: `
+for i, key in ipairs(KEYS) do redis.call('SET', key, ARGV[i + 1], 'PX', ARGV[1]) end
+return #KEYS`,
+  },
+  /** PERSIST, but 1 whenever the key exists (PERSIST answers 0 for a key without a TTL too). */
+  cachegenPersist: {
+    numberOfKeys: 1,
+    lua: `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('PERSIST', KEYS[1])
+return 1`,
+  },
+} as const;

@@ -1,0 +1,204 @@
+import type { Cluster, Redis } from "ioredis";
+import { NotAnIntegerError } from "../errors.js";
+import { KEEP_TTL, type Backend, type TtlMs, type Versioned } from "./backend.js";
+import { createClient, prepareClient, type RedisClient, type RedisValue } from "./redis-client.js";
+import { redisError } from "./redis-errors.js";
+import type { RedisTarget } from "./redis-options.js";
+import { groupBySlot } from "./redis-slot.js";
+
+const SCAN_COUNT = 1000;
+
+/**
+ * Talks to Redis, a Redis Cluster or a Sentinel-managed master through ioredis (loaded on first
+ * use). Values are read as Buffers so serializers see the exact stored bytes; keys arrive built.
+ */
+export class RedisStore implements Backend {
+  readonly name = "redis";
+  readonly separator = ":";
+  /** A connection owing replies that sends nothing for this long is dropped (the cache's timeout). */
+  stallMs: number | undefined;
+  #client: RedisClient | undefined;
+  #opening: Promise<RedisClient> | undefined;
+  #lastError: Error | undefined;
+  readonly #borrowed: boolean;
+  readonly #fail = (error: unknown): never => {
+    throw redisError(error, this.target.where, this.#lastError);
+  };
+
+  constructor(
+    readonly target: RedisTarget,
+    client?: Redis | Cluster,
+  ) {
+    this.#borrowed = client !== undefined;
+    if (client !== undefined) this.#client = prepareClient(client);
+  }
+
+  get(key: string): Promise<Buffer | undefined> {
+    return this.#send((c) => c.getBuffer(key), orUndefined);
+  }
+
+  multiGet(keys: readonly string[]): Promise<(Buffer | undefined)[]> | unknown[] {
+    if (keys.length === 0) return [];
+    return this.#send(
+      (c) => (c.isCluster ? mgetBySlot(c, keys) : c.mgetBuffer(...keys)),
+      (values) => values.map(orUndefined),
+    );
+  }
+
+  set(key: string, value: unknown, ttl: TtlMs): Promise<void> {
+    return this.#send((c) => c.set(key, toRedis(value), ...ttlArgs(ttl)), ignore);
+  }
+
+  multiSet(entries: readonly (readonly [string, unknown])[], ttl: TtlMs): Promise<void> | void {
+    if (entries.length === 0) return;
+    const write = (c: RedisClient, group: readonly (readonly [string, unknown])[]): Promise<unknown> =>
+      // MSET is atomic but has no TTL; the script sets every key with its TTL in one step.
+      ttl === null
+        ? c.mset(...group.flatMap(([key, value]) => [key, toRedis(value)]))
+        : c.cachegenSetManyPx(group.length, ...group.map(([key]) => key), ttl, ...group.map(([, value]) => toRedis(value)));
+    return this.#send((c) => {
+      if (!c.isCluster) return write(c, entries);
+      const groups = groupBySlot(entries.map(([key]) => key));
+      return Promise.all(groups.map((group) => write(c, group.map((i) => entries[i]!))));
+    }, ignore);
+  }
+
+  add(key: string, value: unknown, ttl: TtlMs): Promise<boolean> {
+    return this.#send((c) => c.set(key, toRedis(value), ...ttlArgs(ttl), "NX"), (reply) => reply === "OK");
+  }
+
+  delete(key: string): Promise<number> {
+    return this.#send((c) => c.del(key), (n) => n);
+  }
+
+  exists(key: string): Promise<boolean> {
+    return this.#send((c) => c.exists(key), (n) => n > 0);
+  }
+
+  increment(key: string, delta: number): Promise<number> {
+    const connected = this.#client;
+    const reply = connected ? connected.incrby(key, delta) : this.#open().then((c) => c.incrby(key, delta));
+    return reply.then(
+      (n) => {
+        if (!Number.isSafeInteger(n)) throw new NotAnIntegerError(key);
+        return n;
+      },
+      (error: unknown) => {
+        if (/not an integer|out of range/i.test(String((error as Error).message))) throw new NotAnIntegerError(key, { cause: error });
+        return this.#fail(error);
+      },
+    );
+  }
+
+  expire(key: string, ttl: TtlMs): Promise<boolean> {
+    return this.#send((c) => (ttl === null ? c.cachegenPersist(key) : c.pexpire(key, ttl)), (n) => n === 1);
+  }
+
+  getTtl(key: string): Promise<number | null | undefined> {
+    return this.#send((c) => c.pttl(key), (ms) => (ms === -2 ? undefined : ms === -1 ? null : ms));
+  }
+
+  clear(namespace: string): Promise<void> {
+    return this.#send(async (c) => {
+      const masters = c.isCluster ? c.nodes("master") : [c];
+      if (namespace === "") {
+        await Promise.all(masters.map((node) => node.flushdb()));
+        return;
+      }
+      const pattern = `${globEscape(this.target.hashTag ? `{${namespace}}` : namespace)}:*`;
+      await Promise.all(masters.map((node) => this.#unlinkMatching(c, node, pattern)));
+    }, ignore);
+  }
+
+  raw(command: string, args: readonly unknown[]): Promise<unknown> {
+    return this.#send((c) => c.call(command, ...args.map((arg) => (arg instanceof Uint8Array ? toRedis(arg) : arg))), (reply) => reply);
+  }
+
+  getVersioned(key: string): Promise<Versioned | undefined> {
+    // The stored bytes are the version: the script compares them before writing.
+    return this.#send((c) => c.getBuffer(key), (value) => (value === null ? undefined : { value, token: value }));
+  }
+
+  setIfVersion(key: string, value: unknown, expected: Versioned | undefined, ttl: TtlMs): Promise<boolean> {
+    const mode = ttl === KEEP_TTL ? "keep" : ttl === null ? "none" : "px";
+    const token = expected === undefined ? "" : (expected.token as Buffer);
+    return this.#send(
+      (c) => c.cachegenCas(key, expected === undefined ? "0" : "1", token, toRedis(value), mode, ttl ?? 0),
+      (n) => n === 1,
+    );
+  }
+
+  deleteIfEquals(key: string, value: unknown): Promise<boolean> {
+    return this.#send((c) => c.cachegenDeleteIfEquals(key, toRedis(value)), (n) => n === 1);
+  }
+
+  async close(): Promise<void> {
+    if (this.#borrowed) return;
+    const client = this.#client ?? (await this.#opening?.catch(() => this.#client));
+    this.#client = undefined;
+    if (client === undefined) return;
+    if (client.status === "ready") await client.quit().catch(() => client.disconnect());
+    else client.disconnect();
+  }
+
+  /** Runs a command on the connected client (connecting first if needed); failures become BackendError. */
+  #send<T, R>(command: (client: RedisClient) => Promise<T>, map: (reply: T) => R): Promise<R> {
+    const client = this.#client;
+    return (client ? command(client) : this.#open().then(command)).then(map, this.#fail);
+  }
+
+  /** One shared connection attempt; after a failure the client stays and keeps reconnecting. */
+  #open(): Promise<RedisClient> {
+    this.#opening ??= this.#connect().finally(() => (this.#opening = undefined));
+    return this.#opening;
+  }
+
+  async #connect(): Promise<RedisClient> {
+    const client = await createClient(this.target, this.stallMs);
+    client.on("error", (error) => (this.#lastError = error));
+    try {
+      await client.connect();
+    } finally {
+      this.#client = client;
+    }
+    return client;
+  }
+
+  async #unlinkMatching(client: RedisClient, node: RedisClient, pattern: string): Promise<void> {
+    let cursor = "0";
+    do {
+      const [next, keys] = await node.scan(cursor, "MATCH", pattern, "COUNT", SCAN_COUNT);
+      cursor = next;
+      if (keys.length === 0) continue;
+      const groups = client.isCluster ? groupBySlot(keys).map((group) => group.map((i) => keys[i]!)) : [keys];
+      await Promise.all(groups.map((group) => client.unlink(...group)));
+    } while (cursor !== "0");
+  }
+}
+
+const orUndefined = (value: Buffer | null): Buffer | undefined => value ?? undefined;
+const ignore = (): void => undefined;
+
+function ttlArgs(ttl: TtlMs): RedisValue[] {
+  return ttl === null ? [] : ttl === KEEP_TTL ? ["KEEPTTL"] : ["PX", ttl];
+}
+
+/** Serializers produce text or bytes; ioredis sends only Buffer instances as bytes. */
+function toRedis(value: unknown): RedisValue {
+  if (typeof value === "string" || Buffer.isBuffer(value)) return value;
+  if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+  throw new TypeError(`Redis stores text or bytes, got ${typeof value}`);
+}
+
+function globEscape(text: string): string {
+  return text.replace(/[*?[\]\\]/g, "\\$&");
+}
+
+/** MGET on a cluster: one command per slot, replies put back in key order. */
+async function mgetBySlot(client: RedisClient, keys: readonly string[]): Promise<(Buffer | null)[]> {
+  const groups = groupBySlot(keys);
+  const replies = await Promise.all(groups.map((group) => client.mgetBuffer(...group.map((i) => keys[i]!))));
+  const result = new Array<Buffer | null>(keys.length);
+  groups.forEach((group, g) => group.forEach((index, i) => (result[index] = replies[g]![i]!)));
+  return result;
+}

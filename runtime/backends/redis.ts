@@ -1,0 +1,41 @@
+import { Cache, type KeyBuilder } from "../cache.js";
+import { ConfigError } from "../errors.js";
+import type { OverridesFrom, overridesType } from "../overrides.js";
+import type { BasePlugin } from "../plugins/base.js";
+import { JsonSerializer } from "../serializers/json.js";
+import type { Serializer } from "../serializers/serializer.js";
+import { redisTarget, type RedisCacheOptions } from "./redis-options.js";
+import { RedisStore } from "./redis-store.js";
+
+/** `{namespace}:key`: the braces make Redis Cluster hash only the namespace, so it stays on one slot. */
+const hashTagged: KeyBuilder = (key, ns) => (ns === "" ? key : `{${ns}}:${key}`);
+
+/**
+ * A cache on Redis, Redis Cluster (`cluster`) or a Sentinel-managed master (`sentinels`), through
+ * ioredis with auto-pipelining. ioredis is imported on first use. Keys are `namespace:key`, as in
+ * aiocache; values default to JSON.
+ */
+export class RedisCache<V = unknown, P extends readonly BasePlugin[] = readonly []> extends Cache<V, P> {
+  /** Host, as configured or from `url` (the first seed node for a cluster or sentinels). */
+  readonly endpoint: string;
+  /** Port, as configured or from `url` (the first seed node for a cluster or sentinels). */
+  readonly port: number;
+  /** Database index. */
+  readonly db: number;
+  declare readonly [overridesType]?: OverridesFrom<RedisCacheOptions<V, P>>;
+
+  constructor(options: RedisCacheOptions<V, P> = {}) {
+    const target = redisTarget(options, options.keyBuilder);
+    const store = new RedisStore(target, options.client);
+    super(store, new JsonSerializer() as Serializer<V>, target.hashTag ? { ...options, keyBuilder: hashTagged } : options);
+    if (this.serializer.format === "object") {
+      throw new ConfigError([
+        { path: "serializer", message: `the ${this.serializer.name} serializer keeps objects in memory; Redis stores bytes: use json, string, v8 or msgpack` },
+      ]);
+    }
+    store.stallMs = this.timeout === null ? undefined : this.timeout * 1000;
+    this.endpoint = target.endpoint;
+    this.port = target.port;
+    this.db = target.db;
+  }
+}
