@@ -14,7 +14,7 @@ export interface LockTarget {
 
 /** Registers the lock tests (RedLock, OptimisticLock, getOrSet with a lease) for one backend. */
 export function describeLocks(target: LockTarget): void {
-  const peers = (options: CacheOptions = {}) => target.createPeers({ namespace: `l-${randomUUID().slice(0, 8)}:`, ...options });
+  const peers = (options: CacheOptions = {}) => target.createPeers({ namespace: `l-${randomUUID().slice(0, 8)}`, ...options });
   const one = (options?: CacheOptions) => peers(options)[0];
   // Leases must outlast the backend's TTL granularity to mean anything.
   const leaseMs = Math.max(200, target.ttlResolutionMs);
