@@ -66,6 +66,7 @@ export type {
   MultiCachedControls,
   MultiCachedFunctionOptions,
   MultiCachedOptions,
+  MultiCachingDecorator,
   MultiResult,
 } from "./wrappers/multi-cached.js";
 export { cachedControls, multiCachedControls } from "./wrappers/wrap.js";

@@ -32,6 +32,9 @@ export type DecoratorChoice<C extends AnyCache, M extends CacheMap, A extends ke
 /** What a plain cache stores as far as types know; the default when no cache type was inferred. */
 export type UntypedCache = Cache<unknown>;
 
+/** The default registry map, so an unused side of a choice adds `unknown` (not `any`) to {@link ChosenValue}. */
+export type UntypedCacheMap = { readonly [alias: string]: UntypedCache };
+
 /** The value type of the cache a {@link DecoratorChoice} picked (the other side's defaults are `unknown`). */
 export type ChosenValue<C extends AnyCache, M extends CacheMap, A extends keyof M & string> = ValueOf<C> & ValueOf<M[A]>;
 

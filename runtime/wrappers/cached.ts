@@ -1,5 +1,5 @@
 import type { AnyCache, CacheMap } from "../registry.js";
-import type { CacheChoice, ChosenValue, DecoratorChoice, LooseChoice, UntypedCache } from "./cache-choice.js";
+import type { CacheChoice, ChosenValue, DecoratorChoice, LooseChoice, UntypedCache, UntypedCacheMap } from "./cache-choice.js";
 import { createEngine, plainFlow, type CachedControls, type CachedOptions, type Flow } from "./engine.js";
 import type { AsyncFunction } from "./options.js";
 import { methodDecorator, wrapFunction, type CachingDecorator } from "./wrap.js";
@@ -24,12 +24,12 @@ export type CachedFunctionOptions<
 export function cached<
   F extends AsyncFunction,
   C extends AnyCache = UntypedCache,
-  M extends CacheMap = CacheMap,
+  M extends CacheMap = UntypedCacheMap,
   A extends keyof M & string = keyof M & string,
 >(fn: F, options: CachedFunctionOptions<F, C, M, A>): Cached<F>;
 export function cached<
   C extends AnyCache = UntypedCache,
-  M extends CacheMap = CacheMap,
+  M extends CacheMap = UntypedCacheMap,
   A extends keyof M & string = keyof M & string,
 >(options: CachedOptions & DecoratorChoice<C, M, A>): CachingDecorator<ChosenValue<C, M, A>>;
 export function cached(fnOrOptions: AsyncFunction | CachedOptions, options?: CachedOptions): unknown {

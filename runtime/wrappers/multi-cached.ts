@@ -1,9 +1,9 @@
 import type { AnyCache, CacheMap } from "../registry.js";
-import { cacheGetter, type CacheChoice, type ChosenValue, type DecoratorChoice, type LooseChoice, type UntypedCache } from "./cache-choice.js";
+import { cacheGetter, type CacheChoice, type ChosenValue, type DecoratorChoice, type LooseChoice, type UntypedCache, type UntypedCacheMap } from "./cache-choice.js";
 import { GuardedCache } from "./guarded.js";
 import type { CacheSwitches, WrapperOptions } from "./options.js";
 import { stableKey } from "./stable-key.js";
-import { methodDecorator, wrapFunction, type CachingDecorator } from "./wrap.js";
+import { methodDecorator, wrapFunction } from "./wrap.js";
 
 /** What a `multiCached` function resolves to: a Map, or a record keyed by the keys as strings. */
 export type MultiResult = ReadonlyMap<unknown, unknown> | Readonly<Record<PropertyKey, unknown>>;
@@ -60,6 +60,16 @@ export interface MultiCachedControls<A extends unknown[], T> {
   with(switches: CacheSwitches): (...args: A) => Promise<T>;
 }
 
+/** A standard method decorator for batch methods whose values the chosen cache (storing `V`) can hold. */
+export type MultiCachingDecorator<V> = <
+  This,
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  F extends (this: This, ...args: any[]) => Promise<ReadonlyMap<unknown, V> | Readonly<Record<PropertyKey, V>>>,
+>(
+  target: F,
+  context: ClassMethodDecoratorContext<This, F>,
+) => F;
+
 /** `fn` with its exact type, plus {@link MultiCachedControls}. */
 export type MultiCached<F extends MultiFunction> = F & MultiCachedControls<Parameters<F>, ResultOf<F>>;
 
@@ -72,14 +82,14 @@ export type MultiCached<F extends MultiFunction> = F & MultiCachedControls<Param
 export function multiCached<
   F extends MultiFunction,
   C extends AnyCache = UntypedCache,
-  M extends CacheMap = CacheMap,
+  M extends CacheMap = UntypedCacheMap,
   A extends keyof M & string = keyof M & string,
 >(fn: F, options: MultiCachedFunctionOptions<F, C, M, A>): MultiCached<F>;
 export function multiCached<
   C extends AnyCache = UntypedCache,
-  M extends CacheMap = CacheMap,
+  M extends CacheMap = UntypedCacheMap,
   A extends keyof M & string = keyof M & string,
->(options: MultiCachedOptions & DecoratorChoice<C, M, A>): CachingDecorator<ChosenValue<C, M, A>>;
+>(options: MultiCachedOptions & DecoratorChoice<C, M, A>): MultiCachingDecorator<ChosenValue<C, M, A>>;
 export function multiCached(fnOrOptions: MultiFunction | MultiCachedOptions, options?: MultiCachedOptions): unknown {
   if (typeof fnOrOptions !== "function") {
     const settings = fnOrOptions as MultiCachedOptions & LooseChoice;

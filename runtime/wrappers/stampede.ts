@@ -2,7 +2,7 @@ import type { Duration } from "../duration.js";
 import { loadUnderLease, type Lease } from "../locks/lease.js";
 import { leaseMillis, RedLock } from "../locks/red-lock.js";
 import type { AnyCache, CacheMap } from "../registry.js";
-import type { ChosenValue, DecoratorChoice, UntypedCache } from "./cache-choice.js";
+import type { ChosenValue, DecoratorChoice, UntypedCache, UntypedCacheMap } from "./cache-choice.js";
 import type { Cached, CachedFunctionOptions } from "./cached.js";
 import { wrapOrDecorate } from "./cached.js";
 import { plainFlow, type CachedOptions, type CallSteps, type Flow } from "./engine.js";
@@ -26,12 +26,12 @@ const DEFAULT_LEASE = 2;
 export function cachedStampede<
   F extends AsyncFunction,
   C extends AnyCache = UntypedCache,
-  M extends CacheMap = CacheMap,
+  M extends CacheMap = UntypedCacheMap,
   A extends keyof M & string = keyof M & string,
 >(fn: F, options: CachedFunctionOptions<F, C, M, A> & { lease?: Duration }): Cached<F>;
 export function cachedStampede<
   C extends AnyCache = UntypedCache,
-  M extends CacheMap = CacheMap,
+  M extends CacheMap = UntypedCacheMap,
   A extends keyof M & string = keyof M & string,
 >(options: StampedeOptions & DecoratorChoice<C, M, A>): CachingDecorator<ChosenValue<C, M, A>>;
 export function cachedStampede(fnOrOptions: AsyncFunction | StampedeOptions, options?: StampedeOptions): unknown {
