@@ -35,7 +35,6 @@ export interface RedisClient {
   /** {@link SCRIPTS}, defined on the client by {@link prepareClient}. */
   cachegenCas(key: string, ...args: RedisValue[]): Promise<number>;
   cachegenDeleteIfEquals(key: string, value: RedisValue): Promise<number>;
-  cachegenSetManyPx(keyCount: number, ...keysThenTtlAndValues: RedisValue[]): Promise<number>;
   cachegenPersist(key: string): Promise<number>;
 }
 

@@ -32,12 +32,6 @@ return 1`,
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`,
   },
-  /** Sets every key to its value with one TTL, atomically (MSET has no TTL). ARGV: ttl ms, values. */
-  cachegenSetManyPx: {
-    lua: `
-for i, key in ipairs(KEYS) do redis.call('SET', key, ARGV[i + 1], 'PX', ARGV[1]) end
-return #KEYS`,
-  },
   /** PERSIST, but 1 whenever the key exists (PERSIST answers 0 for a key without a TTL too). */
   cachegenPersist: {
     numberOfKeys: 1,
@@ -47,3 +41,12 @@ redis.call('PERSIST', KEYS[1])
 return 1`,
   },
 } as const;
+
+/**
+ * Sets every key to its value with one TTL, atomically (MSET has no TTL). ARGV: ttl ms, values.
+ * Sent with EVAL, not as a defined command: ioredis's cluster auto-pipelining routes a defined
+ * command with a variable key count by its first argument (the count), not by its first key.
+ */
+export const SET_MANY_PX = `
+for i, key in ipairs(KEYS) do redis.call('SET', key, ARGV[i + 1], 'PX', ARGV[1]) end
+return #KEYS`;

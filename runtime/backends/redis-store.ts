@@ -3,6 +3,7 @@ import { NotAnIntegerError } from "../errors.js";
 import { KEEP_TTL, type Backend, type TtlMs, type Versioned } from "./backend.js";
 import { createClient, prepareClient, type RedisClient, type RedisValue } from "./redis-client.js";
 import { redisError } from "./redis-errors.js";
+import { SET_MANY_PX } from "./redis-scripts.js";
 import type { RedisTarget } from "./redis-options.js";
 import { groupBySlot } from "./redis-slot.js";
 
@@ -55,7 +56,7 @@ export class RedisStore implements Backend {
       // MSET is atomic but has no TTL; the script sets every key with its TTL in one step.
       ttl === null
         ? c.mset(...group.flatMap(([key, value]) => [key, toRedis(value)]))
-        : c.cachegenSetManyPx(group.length, ...group.map(([key]) => key), ttl, ...group.map(([, value]) => toRedis(value)));
+        : c.call("eval", SET_MANY_PX, group.length, ...group.map(([key]) => key), ttl, ...group.map(([, value]) => toRedis(value)));
     return this.#send((c) => {
       if (!c.isCluster) return write(c, entries);
       const groups = groupBySlot(entries.map(([key]) => key));

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
 import {
+  KEEP_TTL,
   HitMissRatioPlugin,
   JsonSerializer,
   KeyExistsError,
@@ -11,6 +12,7 @@ import {
   StringSerializer,
   V8Serializer,
   type AnyCache,
+  type Backend,
   type CacheOptions,
   type Serializer,
 } from "../../runtime/index.js";
@@ -297,6 +299,58 @@ export function describeConformance(target: ConformanceTarget): void {
         expect((error as Error).message).toContain(name);
         await expect(cache.multiGet(["bad"])).rejects.toBeInstanceOf(SerializationError);
         expect(await readRaw(cache, cache.buildKey("bad"))).toBeDefined();
+      });
+    });
+
+    describe("compare-and-set primitives (what locks build on)", () => {
+      // Locks call the backend directly with encoded values; the pipeline does not expose these.
+      const backendOf = (cache: AnyCache) => (cache as unknown as { backend: Backend }).backend;
+
+      it("setIfVersion creates only when absent, then writes only over the version it read", async () => {
+        const cache = json();
+        const store = backendOf(cache);
+        const [k, ns] = [cache.buildKey("k"), cache.namespace];
+        expect(await store.getVersioned(k, ns)).toBeUndefined();
+        expect(await store.setIfVersion(k, '"first"', undefined, null, ns)).toBe(true);
+        expect(await store.setIfVersion(k, '"again"', undefined, null, ns)).toBe(false);
+        const read = await store.getVersioned(k, ns);
+        expect(text(read?.value)).toBe('"first"');
+        await cache.set("k", "changed");
+        expect(await store.setIfVersion(k, '"stale"', read, null, ns)).toBe(false);
+        const fresh = await store.getVersioned(k, ns);
+        expect(await store.setIfVersion(k, '"second"', fresh, 100_000, ns)).toBe(true);
+        expect(await cache.get("k")).toBe("second");
+        expect(await cache.getTtl("k")).toBeGreaterThan(90);
+      });
+
+      it("setIfVersion with KEEP_TTL keeps the expiry, with null removes it", async () => {
+        const cache = json();
+        const store = backendOf(cache);
+        const [k, ns] = [cache.buildKey("k"), cache.namespace];
+        await cache.set("k", 1, { ttl: 100 });
+        expect(await store.setIfVersion(k, "2", await store.getVersioned(k, ns), KEEP_TTL, ns)).toBe(true);
+        expect(await cache.getTtl("k")).toBeGreaterThan(90);
+        expect(await store.setIfVersion(k, "3", await store.getVersioned(k, ns), null, ns)).toBe(true);
+        expect(await cache.getTtl("k")).toBeNull();
+        expect(await cache.get("k")).toBe(3);
+      });
+
+      it("deleteIfEquals deletes only while the key holds exactly that value", async () => {
+        const cache = json();
+        const store = backendOf(cache);
+        const [k, ns] = [cache.buildKey("lock"), cache.namespace];
+        await cache.set("lock", "owner-1");
+        expect(await store.deleteIfEquals(k, '"owner-2"', ns)).toBe(false);
+        expect(await cache.get("lock")).toBe("owner-1");
+        expect(await store.deleteIfEquals(k, '"owner-1"', ns)).toBe(true);
+        expect(await cache.exists("lock")).toBe(false);
+        expect(await store.deleteIfEquals(k, '"owner-1"', ns)).toBe(false);
+      });
+
+      it("concurrent increments through compare-and-set lose no update", async () => {
+        const cache = target.create({ serializer: new V8Serializer(), namespace: namespace() });
+        await Promise.all(Array.from({ length: 20 }, () => cache.increment("n")));
+        expect(await cache.get("n")).toBe(20);
       });
     });
 
