@@ -27,6 +27,7 @@ export default defineConfig({
     globalSetup: ["test/helpers/global-setup.ts"],
     testTimeout: 20_000,
     hookTimeout: 60_000,
+    globalSetup: ["test/helpers/run-setup.ts"],
     typecheck: {
       enabled: true,
       include: ["test/**/*.test-d.ts"],

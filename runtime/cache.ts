@@ -1,3 +1,4 @@
+/// <reference lib="esnext.disposable" preserve="true" />
 import { setTimeout as sleep } from "node:timers/promises";
 import { KEEP_TTL, type Backend, type MaybePromise, type TtlMs, type Versioned } from "./backends/backend.js";
 import { withDeadline } from "./deadline.js";
@@ -250,7 +251,12 @@ export class Cache<V = unknown, P extends readonly BasePlugin[] = readonly BaseP
    */
   getOrSet(key: string, loader: () => V | Promise<V>, options?: GetOrSetOptions): Promise<V> {
     if (this.#disabled) return Promise.resolve().then(loader);
-    const k = this.buildKey(key, options?.namespace ?? this.namespace);
+    let k: string;
+    try {
+      k = this.buildKey(key, options?.namespace ?? this.namespace);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     let flight = this.#inflight.get(k);
     if (flight === undefined) {
       flight = this.#load(key, loader, options).finally(() => this.#inflight.delete(k));

@@ -6,14 +6,14 @@ import { NullSerializer } from "../serializers/null.js";
 import { KEEP_TTL, type Backend, type TtlMs, type Versioned } from "./backend.js";
 
 /** Options of {@link MemoryCache}. */
-export interface MemoryCacheOptions<V = unknown, P extends readonly BasePlugin[] = readonly []>
+export interface MemoryCacheOptions<V = unknown, P extends readonly BasePlugin[] = readonly BasePlugin[]>
   extends CacheOptions<V, P> {
   /** LRU bound on the number of entries; the least recently used entry goes first. @default unbounded */
   maxSize?: number;
 }
 
 /** An in-process cache. Each instance has its own storage; values stay across close(). */
-export class MemoryCache<V = unknown, P extends readonly BasePlugin[] = readonly []> extends Cache<V, P> {
+export class MemoryCache<V = unknown, P extends readonly BasePlugin[] = readonly BasePlugin[]> extends Cache<V, P> {
   /** The LRU bound, `undefined` when unbounded. */
   readonly maxSize: number | undefined;
   declare readonly [overridesType]?: OverridesFrom<MemoryCacheOptions<V, P>>;

@@ -1,6 +1,9 @@
 import type { Operation } from "../operations.js";
 
-/** What a plugin hook receives. `took` (seconds) and `result` are set for post hooks only. */
+/**
+ * What a plugin hook receives. `took` (seconds) and `result` are set for post hooks only; a `get`
+ * miss has `result` undefined even when the caller passed a `default`, so hit ratios stay honest.
+ */
 export interface HookContext {
   /** The cache running the operation. */
   readonly cache: unknown;

@@ -170,9 +170,10 @@ describe("Cache pipeline", () => {
           throw new Error("bad key");
         },
       });
-      const result = cache.get("k");
-      expect(result).toBeInstanceOf(Promise);
-      await expect(result).rejects.toThrow("bad key");
+      for (const result of [cache.get("k"), cache.multiSet([["k", 1]]), cache.getOrSet("k", () => 1)]) {
+        expect(result).toBeInstanceOf(Promise);
+        await expect(result).rejects.toThrow("bad key");
+      }
     });
 
     it("an invalid per-call ttl rejects with ConfigError naming the duration format", async () => {

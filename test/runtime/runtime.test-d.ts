@@ -3,6 +3,7 @@ import {
   CacheRegistry,
   HitMissRatioPlugin,
   MemoryCache,
+  StringSerializer,
   TimingPlugin,
   caches,
   type Cache,
@@ -12,6 +13,11 @@ import {
 } from "../../runtime/index.js";
 
 describe("runtime types", () => {
+  it("infers the value type from the serializer", () => {
+    const cache = new MemoryCache({ serializer: new StringSerializer(), plugins: [new TimingPlugin()] as const });
+    expectTypeOf(cache).toEqualTypeOf<MemoryCache<string, readonly [TimingPlugin]>>();
+  });
+
   it("get() is V | undefined, and V with a default", () => {
     const cache = new MemoryCache<string>();
     expectTypeOf(cache.get("k")).toEqualTypeOf<Promise<string | undefined>>();
@@ -28,10 +34,13 @@ describe("runtime types", () => {
     const cache = new MemoryCache({ plugins: [new HitMissRatioPlugin(), new TimingPlugin()] as const });
     expectTypeOf(cache.plugins).toEqualTypeOf<readonly [HitMissRatioPlugin, TimingPlugin]>();
     expectTypeOf(cache.plugins[0].stats.hitRatio).toEqualTypeOf<number>();
-    const bare = new MemoryCache<string>();
+    const bare = new MemoryCache<string, readonly []>();
     expectTypeOf(bare.plugins).toEqualTypeOf<readonly []>();
     // @ts-expect-error no plugin at index 0
     void bare.plugins[0].stats;
+    const untyped = new MemoryCache<string>({ plugins: [new HitMissRatioPlugin()] });
+    // @ts-expect-error an untyped plugin list may be empty, and BasePlugin has no stats
+    void untyped.plugins[0].stats;
   });
 
   it("names one pre and one post hook per operation", () => {
