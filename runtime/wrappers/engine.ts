@@ -1,4 +1,3 @@
-import type { AnyCache } from "../registry.js";
 import { cacheGetter, type LooseChoice } from "./cache-choice.js";
 import { keyMaker, type KeyOptions, type Receiver } from "./call-key.js";
 import { GuardedCache } from "./guarded.js";
@@ -84,8 +83,7 @@ export function createEngine<A extends unknown[], R>(
     },
     keyFor: keyOf,
     async invalidate(self, args) {
-      const cache: AnyCache = store.cache;
-      return (await cache.delete(keyOf(self, args), store.options)) === 1;
+      return (await store.cache.delete(keyOf(self, args), store.options)) === 1;
     },
     controls: (self) => controlsFor(engine, self),
   };
