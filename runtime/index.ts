@@ -15,6 +15,8 @@ export { MemoryCache } from "./backends/memory.js";
 export type { MemoryCacheOptions } from "./backends/memory.js";
 export { RedisCache } from "./backends/redis.js";
 export type { RedisCacheOptions, RedisConnectionOptions, RedisNode } from "./backends/redis-options.js";
+export { MemcachedCache } from "./backends/memcached.js";
+export type { MemcachedCacheOptions } from "./backends/memcached.js";
 export { KEEP_TTL } from "./backends/backend.js";
 export type { Backend, MaybePromise, TtlMs, Versioned } from "./backends/backend.js";
 

@@ -16,7 +16,7 @@ const SCAN_COUNT = 1000;
 export class RedisStore implements Backend {
   readonly name = "redis";
   readonly separator = ":";
-  /** A connection owing replies that sends nothing for this long is dropped (the cache's timeout). */
+  /** A connection owing replies that sends nothing for this long is dropped (see `stallLimitMs`). */
   stallMs: number | undefined;
   #client: RedisClient | undefined;
   #opening: Promise<RedisClient> | undefined;
@@ -32,6 +32,11 @@ export class RedisStore implements Backend {
   ) {
     this.#borrowed = client !== undefined;
     if (client !== undefined) this.#client = prepareClient(client);
+  }
+
+  /** The client once connecting has started (or the borrowed one). */
+  get client(): RedisClient | undefined {
+    return this.#client;
   }
 
   get(key: string): Promise<Buffer | undefined> {

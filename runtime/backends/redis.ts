@@ -1,11 +1,12 @@
+import type { Cluster, Redis } from "ioredis";
 import { Cache, type KeyBuilder } from "../cache.js";
-import { ConfigError } from "../errors.js";
 import type { OverridesFrom, overridesType } from "../overrides.js";
 import type { BasePlugin } from "../plugins/base.js";
 import { JsonSerializer } from "../serializers/json.js";
 import type { Serializer } from "../serializers/serializer.js";
 import { redisTarget, type RedisCacheOptions } from "./redis-options.js";
 import { RedisStore } from "./redis-store.js";
+import { requireBytes, stallLimitMs } from "./remote.js";
 
 /** `{namespace}:key`: the braces make Redis Cluster hash only the namespace, so it stays on one slot. */
 const hashTagged: KeyBuilder = (key, ns) => (ns === "" ? key : `{${ns}}:${key}`);
@@ -23,19 +24,22 @@ export class RedisCache<V = unknown, P extends readonly BasePlugin[] = readonly 
   /** Database index. */
   readonly db: number;
   declare readonly [overridesType]?: OverridesFrom<RedisCacheOptions<V, P>>;
+  readonly #store: RedisStore;
 
   constructor(options: RedisCacheOptions<V, P> = {}) {
     const target = redisTarget(options, options.keyBuilder);
     const store = new RedisStore(target, options.client);
     super(store, new JsonSerializer() as Serializer<V>, target.hashTag ? { ...options, keyBuilder: hashTagged } : options);
-    if (this.serializer.format === "object") {
-      throw new ConfigError([
-        { path: "serializer", message: `the ${this.serializer.name} serializer keeps objects in memory; Redis stores bytes: use json, string, v8 or msgpack` },
-      ]);
-    }
-    store.stallMs = this.timeout === null ? undefined : this.timeout * 1000;
+    requireBytes(this.serializer as Serializer<unknown>, "Redis");
+    store.stallMs = stallLimitMs(this.timeout);
+    this.#store = store;
     this.endpoint = target.endpoint;
     this.port = target.port;
     this.db = target.db;
+  }
+
+  /** The ioredis client (`Redis` or `Cluster`) once the first operation has connected, or the one passed as `client`. */
+  get client(): Redis | Cluster | undefined {
+    return this.#store.client as Redis | Cluster | undefined;
   }
 }

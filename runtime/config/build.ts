@@ -1,3 +1,4 @@
+import { MemcachedCache } from "../backends/memcached.js";
 import { MemoryCache } from "../backends/memory.js";
 import { RedisCache } from "../backends/redis.js";
 import type { Cache, CacheOptions, ValueValidator } from "../cache.js";
@@ -25,9 +26,10 @@ type AnyOptions = CacheOptions<unknown, readonly BasePlugin[]> & Record<string, 
 type Constructor<T> = new (options: Record<string, unknown>) => T;
 
 /** Built-in backends. Each cache class loads its client library lazily, on first use. */
-const BACKENDS: Partial<Record<BackendName, (options: AnyOptions) => Cache<unknown, readonly BasePlugin[]>>> = {
+const BACKENDS: Record<BackendName, (options: AnyOptions) => Cache<unknown, readonly BasePlugin[]>> = {
   memory: (options) => new MemoryCache(options),
   redis: (options) => new RedisCache(options),
+  memcached: (options) => new MemcachedCache(options),
 };
 
 const SERIALIZERS: Record<SerializerName, () => Serializer> = {
@@ -75,11 +77,7 @@ export function buildCache(
 ): Cache<unknown, readonly BasePlugin[]> {
   const options = { ...aliasOptions(alias, config, context), ...overrides } as AnyOptions;
   const backend = backendName(config.cache);
-  if (backend !== undefined) {
-    const build = BACKENDS[backend];
-    if (build === undefined) throw new ConfigError([{ path: `${alias}.cache`, message: `the ${backend} backend is not available yet` }]);
-    return build(options);
-  }
+  if (backend !== undefined) return BACKENDS[backend](options);
   return new (userModule<Constructor<Cache<unknown, readonly BasePlugin[]>>>(alias, ["cache"], config.cache, context))(options);
 }
 

@@ -1,0 +1,63 @@
+import { BackendError } from "../errors.js";
+import type { TtlMs } from "./backend.js";
+
+/** Memcached's key limit, in bytes. */
+export const MAX_KEY_BYTES = 250;
+/** Bytes an item needs besides key and value (header, CAS, terminators), measured on 1.6. */
+export const ITEM_OVERHEAD_BYTES = 64;
+const INVALID_KEY = /[\s\p{Cc}]/u;
+/** Relative expiry times above this are read by memcached as Unix timestamps. */
+const MAX_RELATIVE_SECONDS = 30 * 24 * 3600;
+
+/** Refuses, before anything is sent, a key the text protocol cannot carry. */
+export function checkKey(key: string, shown: string, suffixBytes: number): void {
+  const bytes = Buffer.byteLength(key);
+  if (bytes > MAX_KEY_BYTES || bytes === 0) {
+    const extra = suffixBytes > 0 ? ` (with its ${suffixBytes}-byte namespace generation suffix)` : "";
+    throw new BackendError(
+      "memcached",
+      `Memcached key ${preview(shown)} is ${bytes} bytes${extra}; memcached keys are 1 to ${MAX_KEY_BYTES} bytes. ` +
+        `Use a shorter key or namespace, or a key_builder that hashes long keys.`,
+    );
+  }
+  if (INVALID_KEY.test(key)) {
+    throw new BackendError(
+      "memcached",
+      `Memcached key ${preview(shown)} contains whitespace or a control character, which the memcached protocol cannot carry. ` +
+        `Use a key_builder that encodes such keys (for example base64url).`,
+    );
+  }
+}
+
+/** Refuses, before anything is sent, a value the server would reject as larger than its item size. */
+export function checkValueSize(key: string, valueBytes: number, itemSize: number): void {
+  const total = valueBytes + Buffer.byteLength(key) + ITEM_OVERHEAD_BYTES;
+  if (total > itemSize) {
+    throw new BackendError(
+      "memcached",
+      `Value for memcached key ${preview(key)} is ${valueBytes} bytes; with its key and item header it exceeds the ` +
+        `item size of ${itemSize} bytes. Store smaller values, or start memcached with a larger -I and set itemSize to match.`,
+    );
+  }
+}
+
+/**
+ * Memcached's exptime for a TTL. Memcached counts whole seconds on a clock that ticks once a
+ * second, so exptime n lives between n-1 and n seconds: the TTL is rounded up and one second added,
+ * so an entry lives at least its TTL and at most one second more. Beyond 30 days memcached wants an
+ * absolute Unix time.
+ */
+export function exptime(ttl: TtlMs): number {
+  if (ttl === null) return 0;
+  const seconds = Math.ceil(ttl / 1000) + 1;
+  return seconds > MAX_RELATIVE_SECONDS ? Math.floor(Date.now() / 1000) + seconds : seconds;
+}
+
+/** The TTL memcached reports (`t` flag: seconds left, -1 for none) in ms, less the added second. */
+export function remainingMs(reported: number): number | null {
+  return reported === -1 ? null : Math.max(0, reported - 1) * 1000;
+}
+
+function preview(key: string): string {
+  return JSON.stringify(key.length > 60 ? `${key.slice(0, 57)}...` : key);
+}
