@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import { expect, inject, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
 import { describeWithServers } from "../helpers/provided.js";
 import type { WorkerArgs, WorkerReport } from "./workers/stampede-worker.js";
 
@@ -26,10 +26,10 @@ function startWorker(args: WorkerArgs) {
 }
 
 /** Runs two worker processes on one key, released at the same moment, and merges their reports. */
-async function race(mode: WorkerArgs["mode"], server: { host: string; port: number }) {
+async function race(backend: WorkerArgs["backend"], mode: WorkerArgs["mode"]) {
   const args: WorkerArgs = {
-    backend: "redis",
-    ...server,
+    backend,
+    ...inject(backend),
     namespace: `x-${randomUUID().slice(0, 8)}`,
     mode,
     callers: CALLERS,
@@ -47,27 +47,27 @@ async function race(mode: WorkerArgs["mode"], server: { host: string; port: numb
   };
 }
 
-describeWithServers("cross-process stampede (redis)", () => {
-  const redis = () => inject("redis");
+describeWithServers("cross-process stampede", () => {
+  describe.each(["redis", "memcached"] as const)("%s", (backend) => {
+    it.each(["getOrSet", "cachedStampede"] as const)(
+      "%s: 2 processes x 50 callers, 200 ms loader: one loader run in total, every caller gets its value",
+      async (mode) => {
+        const result = await race(backend, mode);
+        expect(result.loaderRuns).toBe(1);
+        expect(result.values).toHaveLength(2 * CALLERS);
+        expect(new Set(result.values).size).toBe(1);
+        expect(result.values[0]).toMatch(/^loaded by \d+$/);
+        // Waiters see the value within a few polls of it landing, far inside the lease.
+        expect(result.slowestMs).toBeGreaterThanOrEqual(LOADER_MS);
+        expect(result.slowestMs).toBeLessThan(LOADER_MS + 1000);
+        console.info(`${backend} ${mode}: loader runs ${result.loaderRuns}, slowest caller ${Math.round(result.slowestMs)} ms`);
+      },
+    );
 
-  it.each(["getOrSet", "cachedStampede"] as const)(
-    "%s: 2 processes x 50 callers, 200 ms loader: one loader run in total, every caller gets its value",
-    async (mode) => {
-      const result = await race(mode, redis());
-      expect(result.loaderRuns).toBe(1);
-      expect(result.values).toHaveLength(2 * CALLERS);
-      expect(new Set(result.values).size).toBe(1);
-      expect(result.values[0]).toMatch(/^loaded by \d+$/);
-      // Waiters see the value within a few polls of it landing, far inside the lease.
-      expect(result.slowestMs).toBeGreaterThanOrEqual(LOADER_MS);
-      expect(result.slowestMs).toBeLessThan(LOADER_MS + 1000);
-      console.info(`${mode}: loader runs ${result.loaderRuns}, slowest caller ${Math.round(result.slowestMs)} ms`);
-    },
-  );
-
-  it("control: without the lock each process runs the loader (what the lease prevents)", async () => {
-    const result = await race("none", redis());
-    expect(result.loaderRuns).toBe(2);
-    expect(new Set(result.values).size).toBe(2);
+    it("control: without the lock each process runs the loader (what the lease prevents)", async () => {
+      const result = await race(backend, "none");
+      expect(result.loaderRuns).toBe(2);
+      expect(new Set(result.values).size).toBe(2);
+    });
   });
 });

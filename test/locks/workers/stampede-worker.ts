@@ -2,11 +2,11 @@
 // every worker starts at once, then runs its callers on one key and prints what happened as JSON.
 import { createInterface } from "node:readline";
 import { setTimeout as sleep } from "node:timers/promises";
-import { cachedStampede, RedisCache, type AnyCache } from "../../../runtime/index.js";
+import { cachedStampede, MemcachedCache, RedisCache, type AnyCache } from "../../../runtime/index.js";
 
 /** Argument order of this script, set by the test that spawns it. */
 export interface WorkerArgs {
-  backend: "redis";
+  backend: "redis" | "memcached";
   host: string;
   port: number;
   namespace: string;
@@ -28,7 +28,8 @@ export interface WorkerReport {
 const args = JSON.parse(process.argv[2]!) as WorkerArgs;
 
 function connect(): AnyCache {
-  return new RedisCache({ endpoint: args.host, port: args.port, namespace: args.namespace });
+  const options = { endpoint: args.host, port: args.port, namespace: args.namespace };
+  return args.backend === "redis" ? new RedisCache(options) : new MemcachedCache(options);
 }
 
 const cache = connect();
