@@ -28,11 +28,11 @@ function caller(engine: Wrappable): Method {
   };
 }
 
-/** Wraps a function: the engine behind it, its name kept, and the {@link CachedControls} attached. */
-export function wrapFunction<F extends AsyncFunction, C>(fn: F, engine: Wrappable): F & C {
+/** Wraps a function: the engine behind it, its name kept, and the engine's helpers attached (the overloads type them). */
+export function wrapFunction(fn: AsyncFunction, engine: Wrappable): unknown {
   const wrapper = caller(engine);
   Object.defineProperty(wrapper, "name", { value: fn.name });
-  return Object.assign(wrapper, engine.controls(undefined)) as F & C;
+  return Object.assign(wrapper, engine.controls(undefined));
 }
 
 /**
