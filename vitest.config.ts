@@ -24,9 +24,9 @@ export default defineConfig({
   plugins: [standardDecorators()],
   test: {
     include: ["test/**/*.test.ts"],
-    globalSetup: ["test/helpers/global-setup.ts", "test/helpers/run-setup.ts"],
     testTimeout: 20_000,
     hookTimeout: 60_000,
+    globalSetup: ["test/helpers/run-setup.ts", "test/helpers/global-setup.ts"],
     typecheck: {
       enabled: true,
       include: ["test/**/*.test-d.ts"],

@@ -14,7 +14,7 @@ export type {
 export { MemoryCache } from "./backends/memory.js";
 export type { MemoryCacheOptions } from "./backends/memory.js";
 export { RedisCache } from "./backends/redis.js";
-export type { RedisCacheOptions, RedisConnectionOptions, RedisNode } from "./backends/redis-options.js";
+export type { IoRedisClient, RedisCacheOptions, RedisConnectionOptions, RedisNode, RedisTlsOptions } from "./backends/redis-options.js";
 export { MemcachedCache } from "./backends/memcached.js";
 export type { MemcachedCacheOptions } from "./backends/memcached.js";
 export { KEEP_TTL } from "./backends/backend.js";

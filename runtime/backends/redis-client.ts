@@ -1,6 +1,7 @@
+import type { ConnectionOptions } from "node:tls";
 import type { Cluster, Redis } from "ioredis";
 import { MissingDependencyError } from "../errors.js";
-import type { RedisTarget } from "./redis-options.js";
+import type { IoRedisClient, RedisTarget } from "./redis-options.js";
 import { SCRIPTS } from "./redis-scripts.js";
 
 /** A value as Redis commands take it. */
@@ -10,9 +11,7 @@ export type RedisValue = string | Buffer | number;
  * The part of ioredis the store uses. Everything Redis-specific goes through this one narrow
  * interface, so a client upgrade or swap touches this file only.
  */
-export interface RedisClient {
-  readonly status: string;
-  readonly isCluster: boolean;
+export interface RedisClient extends IoRedisClient {
   getBuffer(key: string): Promise<Buffer | null>;
   mgetBuffer(...keys: string[]): Promise<(Buffer | null)[]>;
   set(key: string, value: RedisValue, ...options: RedisValue[]): Promise<"OK" | null>;
@@ -69,7 +68,8 @@ export async function createClient(target: RedisTarget, stallMs: number | undefi
   const connection = {
     username: target.username,
     password: target.password,
-    tls: target.tls,
+    // RedisTlsOptions is ConnectionOptions without Node's types in cachegen's public declarations.
+    tls: target.tls as ConnectionOptions | undefined,
     connectTimeout: target.connectTimeoutMs,
     socketTimeout: stallMs,
     maxRetriesPerRequest: 0,
@@ -90,7 +90,7 @@ export async function createClient(target: RedisTarget, stallMs: number | undefi
 }
 
 /** Defines cachegen's scripts on a client (idempotent) and narrows it to {@link RedisClient}. */
-export function prepareClient(client: Redis | Cluster): RedisClient {
+export function prepareClient(client: IoRedisClient): RedisClient {
   for (const [name, definition] of Object.entries(SCRIPTS)) {
     if (!(name in client)) client.defineCommand(name, definition);
   }

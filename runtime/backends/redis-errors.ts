@@ -14,8 +14,9 @@ export function redisError(error: unknown, where: string, lastConnectionError?: 
   const message = error instanceof Error ? error.message : String(error);
   const command = (error as { command?: { name?: string } }).command?.name;
   const prefix = `Redis ${command ? `${command.toUpperCase()} ` : ""}at ${where}`;
-  if (AUTH.test(message)) {
-    return new BackendError("redis", `${prefix} rejected the credentials (${message}). Check the username and password options.`, { cause: error });
+  if (AUTH.test(message) || AUTH.test(lastConnectionError?.message ?? "")) {
+    const reason = AUTH.test(message) ? message : lastConnectionError!.message;
+    return new BackendError("redis", `${prefix} rejected the credentials (${reason}). Check the username and password options.`, { cause: error });
   }
   if (UNREACHABLE.test(message)) {
     const reason = lastConnectionError && lastConnectionError.message !== message ? `${message}; last connection error: ${lastConnectionError.message}` : message;
@@ -26,7 +27,7 @@ export function redisError(error: unknown, where: string, lastConnectionError?: 
       { cause: error },
     );
   }
-  if (/CROSSSLOT/.test(message)) {
+  if (/CROSSSLOT|belong to the same slot/.test(message)) {
     return new BackendError("redis", `${prefix}: keys of one command are in different cluster slots (${message}). Set hash_tag so a namespace shares one slot.`, { cause: error });
   }
   return new BackendError("redis", `${prefix} failed: ${message}`, { cause: error });

@@ -1,5 +1,3 @@
-import type { ConnectionOptions } from "node:tls";
-import type { Cluster, Redis } from "ioredis";
 import type { CacheOptions } from "../cache.js";
 import { toMillis, type Duration } from "../duration.js";
 import { ConfigError, type ConfigProblem } from "../errors.js";
@@ -9,6 +7,31 @@ import type { BasePlugin } from "../plugins/base.js";
 export interface RedisNode {
   readonly host: string;
   readonly port: number;
+}
+
+/**
+ * An ioredis `Redis` or `Cluster` instance. Typed by the little cachegen relies on, so cachegen's
+ * declarations need neither ioredis's types nor Node's; any ioredis 5 client fits.
+ */
+export interface IoRedisClient {
+  readonly status: string;
+  readonly isCluster: boolean;
+  defineCommand(name: string, definition: { lua: string; numberOfKeys?: number }): void;
+}
+
+/** Options for `tls.connect` (a few common ones named; any other is passed through). */
+export interface RedisTlsOptions {
+  /** CA certificates (PEM) to trust instead of the system's. */
+  readonly ca?: string | string[];
+  /** Client certificate (PEM), for servers that verify clients. */
+  readonly cert?: string;
+  /** Client private key (PEM). */
+  readonly key?: string;
+  /** Server name for SNI and certificate checks. */
+  readonly servername?: string;
+  /** Refuse servers whose certificate does not verify. @default true */
+  readonly rejectUnauthorized?: boolean;
+  readonly [option: string]: unknown;
 }
 
 /** Options of {@link RedisCache}: SPEC §2's Redis fields, camelCased, plus every cache's options. */
@@ -29,7 +52,7 @@ export interface RedisConnectionOptions {
   /** Password of `username`, or of the default user. */
   password?: string;
   /** `true`, or options for `tls.connect` (ca, cert, key, servername…). @default false */
-  tls?: boolean | ConnectionOptions;
+  tls?: boolean | RedisTlsOptions;
   /** `redis://[user:password@]host[:port][/db]`, or `rediss://` for TLS; fields given beside it win. */
   url?: string;
   /** How long connecting may take. @default 10 */
@@ -50,7 +73,7 @@ export interface RedisConnectionOptions {
   /** Send commands issued in the same tick as one pipeline. @default true */
   autoPipelining?: boolean;
   /** An existing ioredis client (Redis or Cluster) to use instead of connecting; the cache never closes it. */
-  client?: Redis | Cluster;
+  client?: IoRedisClient;
 }
 
 /** Where and how to connect, resolved from the options once. */
@@ -64,7 +87,7 @@ export interface RedisTarget {
   readonly sentinelName: string | undefined;
   readonly username: string | undefined;
   readonly password: string | undefined;
-  readonly tls: ConnectionOptions | undefined;
+  readonly tls: RedisTlsOptions | undefined;
   readonly connectTimeoutMs: number | undefined;
   readonly hashTag: boolean;
   readonly autoPipelining: boolean;

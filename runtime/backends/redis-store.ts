@@ -1,10 +1,9 @@
-import type { Cluster, Redis } from "ioredis";
 import { NotAnIntegerError } from "../errors.js";
 import { KEEP_TTL, type Backend, type TtlMs, type Versioned } from "./backend.js";
 import { createClient, prepareClient, type RedisClient, type RedisValue } from "./redis-client.js";
 import { redisError } from "./redis-errors.js";
 import { SET_MANY_PX } from "./redis-scripts.js";
-import type { RedisTarget } from "./redis-options.js";
+import type { IoRedisClient, RedisTarget } from "./redis-options.js";
 import { groupBySlot } from "./redis-slot.js";
 
 const SCAN_COUNT = 1000;
@@ -28,7 +27,7 @@ export class RedisStore implements Backend {
 
   constructor(
     readonly target: RedisTarget,
-    client?: Redis | Cluster,
+    client?: IoRedisClient,
   ) {
     this.#borrowed = client !== undefined;
     if (client !== undefined) this.#client = prepareClient(client);

@@ -1,10 +1,9 @@
-import type { Cluster, Redis } from "ioredis";
 import { Cache, type KeyBuilder } from "../cache.js";
 import type { OverridesFrom, overridesType } from "../overrides.js";
 import type { BasePlugin } from "../plugins/base.js";
 import { JsonSerializer } from "../serializers/json.js";
 import type { Serializer } from "../serializers/serializer.js";
-import { redisTarget, type RedisCacheOptions } from "./redis-options.js";
+import { redisTarget, type IoRedisClient, type RedisCacheOptions } from "./redis-options.js";
 import { RedisStore } from "./redis-store.js";
 import { requireBytes, stallLimitMs } from "./remote.js";
 
@@ -39,7 +38,7 @@ export class RedisCache<V = unknown, P extends readonly BasePlugin[] = readonly 
   }
 
   /** The ioredis client (`Redis` or `Cluster`) once the first operation has connected, or the one passed as `client`. */
-  get client(): Redis | Cluster | undefined {
-    return this.#store.client as Redis | Cluster | undefined;
+  get client(): IoRedisClient | undefined {
+    return this.#store.client;
   }
 }

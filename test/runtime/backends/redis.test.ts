@@ -1,17 +1,204 @@
-import { inject } from "vitest";
-import { RedisCache } from "../../../runtime/index.js";
+import net from "node:net";
+import { randomUUID } from "node:crypto";
+import { Redis } from "ioredis";
+import { describe, expect, inject, it, onTestFinished } from "vitest";
+import {
+  BackendError,
+  ConfigError,
+  JsonSerializer,
+  NullSerializer,
+  RedisCache,
+  StringSerializer,
+  V8Serializer,
+  caches,
+  type RedisCacheOptions,
+} from "../../../runtime/index.js";
 import { closeAfterAll } from "../../helpers/close-after.js";
 import { describeConformance } from "../../helpers/conformance.js";
 import { describeWithServers, ISOLATED_DB } from "../../helpers/provided.js";
 
 const track = closeAfterAll();
+const ns = () => `t-${randomUUID().slice(0, 8)}`;
 
 describeWithServers("redis (single server)", () => {
   const { host, port } = inject("redis");
+  /** A cache in a fresh namespace on the server the options name. */
+  const remote = <V = unknown>(options: RedisCacheOptions<V>) => track(new RedisCache<V>({ namespace: ns(), ...options }));
+  /** A cache in a fresh namespace on the shared server. */
+  const create = <V = unknown>(options: RedisCacheOptions<V> = {}) => remote<V>({ endpoint: host, port, ...options });
+
   describeConformance({
     name: "redis",
     create: (options) => track(new RedisCache({ endpoint: host, port, ...options })),
     createIsolated: (options) => track(new RedisCache({ endpoint: host, port, db: ISOLATED_DB, ...options })),
     ttlResolutionMs: 1,
+  });
+
+  describe("connection options", () => {
+    it("exposes endpoint, port and db, with defaults as in aiocache", () => {
+      const cache = new RedisCache({ endpoint: host, port, db: 3 });
+      expect([cache.endpoint, cache.port, cache.db]).toEqual([host, port, 3]);
+      const defaults = new RedisCache();
+      expect([defaults.endpoint, defaults.port, defaults.db, defaults.timeout]).toEqual(["127.0.0.1", 6379, 0, 5]);
+      expect(defaults.serializer).toBeInstanceOf(JsonSerializer);
+    });
+
+    it("reads host, port and db from url, and fields beside it win", async () => {
+      const key = ns();
+      const viaUrl = track(new RedisCache({ url: `redis://${host}:${port}/4`, namespace: "" }));
+      expect([viaUrl.endpoint, viaUrl.port, viaUrl.db]).toEqual([host, port, 4]);
+      await viaUrl.set(key, "in db 4");
+      expect(await track(new RedisCache({ endpoint: host, port, db: 4 })).get(key)).toBe("in db 4");
+      expect(await track(new RedisCache({ endpoint: host, port, db: 0 })).get(key)).toBeUndefined();
+      const overridden = new RedisCache({ url: `redis://example.invalid:1/4`, endpoint: host, port, db: 5 });
+      expect([overridden.endpoint, overridden.port, overridden.db]).toEqual([host, port, 5]);
+    });
+
+    it("accepts pool_max_size for aiocache compatibility (one multiplexed connection serves every call)", async () => {
+      const cache = create({ poolMaxSize: 10 });
+      await Promise.all(Array.from({ length: 50 }, (_, i) => cache.set(`k${i}`, i)));
+      expect(await cache.multiGet(["k0", "k49"])).toEqual([0, 49]);
+    });
+
+    it("uses an existing ioredis client and never closes it", async () => {
+      const client = new Redis({ host, port, lazyConnect: true });
+      try {
+        const cache = create({ client });
+        await cache.set("k", "v");
+        expect(cache.client).toBe(client);
+        await cache.close();
+        expect(client.status).toBe("ready");
+        expect(await client.get(cache.buildKey("k"))).toBe('"v"');
+      } finally {
+        client.disconnect();
+      }
+    });
+
+    it("rejects inconsistent options with every problem listed", () => {
+      const error = (() => {
+        try {
+          new RedisCache({ url: "http://x", port: 0, db: -1, sentinels: [], cluster: { nodes: [] } });
+        } catch (e) {
+          return e;
+        }
+      })();
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).problems.map((p) => p.path)).toEqual(["url", "port", "db", "sentinels", "db", "cluster.nodes"]);
+      expect(() => new RedisCache({ sentinels: [{ host, port }] })).toThrow(/sentinels need sentinel_name/);
+      expect(() => new RedisCache({ url: "redis://h/x" })).toThrow(/path \/x is not a database index/);
+      expect(() => new RedisCache({ serializer: new NullSerializer() })).toThrow(/null serializer keeps objects in memory; Redis stores bytes/);
+    });
+
+    it("is what the registry builds for redis aliases", () => {
+      caches.setConfig({ r: { cache: "aiocache.RedisCache", endpoint: host, port, db: 2, timeout: 1, serializer: { class: "string" } } });
+      const cache = caches.create("r");
+      expect(cache).toBeInstanceOf(RedisCache);
+      expect(cache).toMatchObject({ endpoint: host, port, db: 2, timeout: 1 });
+      expect(cache.serializer).toBeInstanceOf(StringSerializer);
+    });
+  });
+
+  describe("authentication and TLS", () => {
+    const auth = inject("redisAuth");
+    const tls = inject("redisTls");
+
+    it("authenticates with a password, and with an ACL username and password", async () => {
+      const byPassword = remote({ endpoint: auth.host, port: auth.port, password: auth.password });
+      await byPassword.set("k", 1);
+      const byUser = remote({ url: `redis://${auth.username}:${auth.userPassword}@${auth.host}:${auth.port}`, namespace: byPassword.namespace });
+      expect(await byUser.get("k")).toBe(1);
+      const asFields = remote({ endpoint: auth.host, port: auth.port, username: auth.username, password: auth.userPassword, namespace: byPassword.namespace });
+      expect(await asFields.get("k")).toBe(1);
+    });
+
+    it("names the credentials when they are wrong", async () => {
+      const error = await remote({ endpoint: auth.host, port: auth.port, password: "wrong" }).get("k").catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(BackendError);
+      expect(error).toMatchObject({ code: "E_BACKEND", message: expect.stringMatching(/rejected the credentials.*WRONGPASS.*username and password options/s) });
+      expect((error as BackendError).cause).toBeInstanceOf(Error);
+    });
+
+    it("connects over TLS with tls options, and with a rediss:// url", async () => {
+      const secure = remote({ endpoint: tls.host, port: tls.port, tls: { ca: tls.ca } });
+      await secure.set("k", "over tls");
+      expect(await secure.get("k")).toBe("over tls");
+      const viaUrl = remote({ url: `rediss://${tls.host}:${tls.port}`, tls: { ca: tls.ca }, namespace: secure.namespace });
+      expect(await viaUrl.get("k")).toBe("over tls");
+    });
+
+    it("refuses a TLS server whose certificate it does not trust", async () => {
+      const error = await remote({ endpoint: tls.host, port: tls.port, tls: true, timeout: 2 }).get("k").catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(BackendError);
+      expect((error as Error).message).toMatch(/self.signed|unable to verify|certificate/i);
+    });
+
+    it("gives up connecting after create_connection_timeout", async () => {
+      // A TLS client waits for a handshake this silent server never starts.
+      const sockets = new Set<net.Socket>();
+      const silent = net.createServer((socket) => sockets.add(socket));
+      await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+      const { port: silentPort } = silent.address() as net.AddressInfo;
+      const cache = remote({ endpoint: "127.0.0.1", port: silentPort, tls: true, createConnectionTimeout: 0.2, timeout: 5 });
+      onTestFinished(async () => {
+        await cache.close();
+        for (const socket of sockets) socket.destroy();
+        await new Promise<void>((resolve) => silent.close(() => resolve()));
+      });
+      const started = performance.now();
+      const error = await cache.get("k").catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(BackendError);
+      expect((error as Error).message).toMatch(/ETIMEDOUT/);
+      expect(performance.now() - started).toBeLessThan(2000);
+    });
+  });
+
+  describe("commands", () => {
+    it("stores keys as namespace:key, values as the serializer wrote them, TTLs in ms", async () => {
+      const cache = create();
+      await cache.set("k", { a: 1 }, { ttl: 0.25 });
+      expect(await cache.raw("get", `${cache.namespace}:k`)).toBe('{"a":1}');
+      const pttl = Number(await cache.raw("pttl", `${cache.namespace}:k`));
+      expect(pttl).toBeGreaterThan(150);
+      expect(pttl).toBeLessThanOrEqual(250);
+    });
+
+    it("increments JSON and string counters natively (INCRBY), keeping them readable", async () => {
+      const cache = create<number>();
+      expect(await cache.increment("n", 5)).toBe(5);
+      expect(await cache.raw("type", cache.buildKey("n"))).toBe("string");
+      expect(await cache.raw("object", "encoding", cache.buildKey("n"))).toBe("int");
+      expect(await cache.get("n")).toBe(5);
+    });
+
+    it("increments v8 counters by compare-and-set on the stored bytes, losing no update", async () => {
+      const cache = create({ serializer: new V8Serializer() });
+      await Promise.all(Array.from({ length: 30 }, () => cache.increment("n")));
+      expect(await cache.get("n")).toBe(30);
+    });
+
+    it("clear() with a namespace uses SCAN + UNLINK and leaves similar prefixes alone", async () => {
+      const cache = create();
+      await cache.multiSet(Array.from({ length: 2500 }, (_, i) => [`k${i}`, i] as const));
+      await cache.set("x", "kept", { namespace: `${cache.namespace}x` });
+      await cache.clear();
+      expect(await cache.raw("exists", cache.buildKey("k0"), cache.buildKey("k2499"))).toBe(0);
+      expect(await cache.get("x", { namespace: `${cache.namespace}x` })).toBe("kept");
+    });
+
+    it("escapes glob characters of the namespace in clear()", async () => {
+      const cache = create({ namespace: `glob*${ns()}` });
+      const other = create({ namespace: cache.namespace.replace("*", "X") });
+      await other.set("k", 1);
+      await cache.clear();
+      expect(await other.get("k")).toBe(1);
+    });
+
+    it("maps server errors to BackendError with the command and cause", async () => {
+      const error = await create().raw("nosuchcommand", "x").catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(BackendError);
+      expect(error).toMatchObject({ code: "E_BACKEND", message: expect.stringMatching(/^Redis NOSUCHCOMMAND at .* failed: ERR unknown command/) });
+      expect((error as BackendError).cause).toMatchObject({ name: "ReplyError" });
+      expect(await create().raw("ping")).toBe("PONG");
+    });
   });
 });
