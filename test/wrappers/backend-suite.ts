@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { createServer } from "node:net";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { cached, JsonSerializer, multiCached, type AnyCache, type CacheOptions } from "../../runtime/index.js";
 import { counting, errorLog } from "./helpers.js";
 
@@ -9,8 +9,8 @@ export interface WrapperTarget {
   readonly name: string;
   /** A cache on the shared test server. */
   create(options: CacheOptions): AnyCache;
-  /** A cache pointed at a port nothing listens on, with the given timeout. */
-  unreachable(timeout: number): AnyCache;
+  /** A cache pointed at `port` on loopback, where nothing listens, with the given timeout. */
+  unreachable(port: number, timeout: number): AnyCache;
 }
 
 /** Registers the wrapper behaviours that depend on a real store (serialization, key layout, outages). */
@@ -18,6 +18,11 @@ export function describeWrappersOn(target: WrapperTarget): void {
   const json = () => target.create({ serializer: new JsonSerializer(), namespace: `w-${randomUUID().slice(0, 8)}` });
 
   describe(`${target.name}: wrappers`, () => {
+    let deadPort = 0;
+    beforeAll(async () => {
+      deadPort = await closedPort();
+    });
+
     it("cached: stores through the serializer, hits on null, keys stably, invalidates", async () => {
       const cache = json();
       const { fn, calls } = counting(async (query: { id: number; deep: boolean }) => (query.id > 0 ? { ...query } : null));
@@ -46,7 +51,7 @@ export function describeWrappersOn(target: WrapperTarget): void {
     });
 
     it("returns the function's result within the timeout when the server is unreachable, and reports why", async () => {
-      const cache = target.unreachable(0.3);
+      const cache = target.unreachable(deadPort, 0.3);
       const log = errorLog();
       const load = cached(async function load() {
         return "fresh";
@@ -62,7 +67,7 @@ export function describeWrappersOn(target: WrapperTarget): void {
 }
 
 /** A loopback port nothing listens on: bound, then released. */
-export async function closedPort(): Promise<number> {
+async function closedPort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as { port: number };

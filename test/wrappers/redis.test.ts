@@ -1,20 +1,16 @@
-import { beforeAll, inject } from "vitest";
+import { inject } from "vitest";
 import { RedisCache } from "../../runtime/index.js";
 import { closeAfterAll } from "../helpers/close-after.js";
 import { describeWithServers } from "../helpers/provided.js";
-import { closedPort, describeWrappersOn } from "./backend-suite.js";
+import { describeWrappersOn } from "./backend-suite.js";
 
 const track = closeAfterAll();
-let deadPort = 0;
-beforeAll(async () => {
-  deadPort = await closedPort();
-});
 
 describeWithServers("redis wrappers", () => {
   const { host, port } = inject("redis");
   describeWrappersOn({
     name: "redis",
     create: (options) => track(new RedisCache({ endpoint: host, port, ...options })),
-    unreachable: (timeout) => new RedisCache({ endpoint: "127.0.0.1", port: deadPort, timeout }),
+    unreachable: (deadPort, timeout) => new RedisCache({ endpoint: "127.0.0.1", port: deadPort, timeout }),
   });
 });
