@@ -1,9 +1,13 @@
 /** `npm run bench`: every benchmark in turn. Pass names to run a subset: `npm run bench -- memory`. */
 import os from "node:os";
+import { benchMemcached } from "./memcached.js";
 import { benchMemory } from "./memory.js";
+import { benchRedis } from "./redis.js";
 
 const benches: Record<string, () => Promise<void>> = {
   memory: benchMemory,
+  redis: benchRedis,
+  memcached: benchMemcached,
 };
 
 const wanted = process.argv.slice(2);

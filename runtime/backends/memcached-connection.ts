@@ -43,6 +43,8 @@ export class MemcachedConnection {
   #failures = 0;
   #retryAt = 0;
   #lastError: Error | undefined;
+  /** close() calls waiting for the replies in flight. */
+  #drained: (() => void)[] = [];
 
   readonly #stallMs: number | undefined;
 
@@ -87,15 +89,17 @@ export class MemcachedConnection {
     });
   }
 
-  /** Closes the socket; requests still owed a reply fail. The next request reconnects. */
-  close(): Promise<void> {
+  /**
+   * Closes the socket once the requests already sent have their replies (the stall limit bounds the
+   * wait). The next request reconnects.
+   */
+  async close(): Promise<void> {
     const socket = this.#socket;
-    if (socket === undefined) return Promise.resolve();
+    if (socket === undefined) return;
+    if (this.inFlight > 0) await new Promise<void>((resolve) => this.#drained.push(resolve));
+    if (this.#socket !== socket) return;
     this.#drop(new BackendError("memcached", `The connection to memcached ${this.address} was closed by close() before it replied.`));
-    return new Promise((resolve) => {
-      if (socket.destroyed) resolve();
-      else socket.once("close", () => resolve()).end();
-    });
+    await new Promise<void>((resolve) => socket.once("close", () => resolve()).end());
   }
 
   #open(): net.Socket {
@@ -134,6 +138,7 @@ export class MemcachedConnection {
     this.#pending = [];
     this.#head = 0;
     for (const request of pending) request.reject(error);
+    this.#settleDrained();
   }
 
   #unreachable(cause: Error | undefined): BackendError {
@@ -189,7 +194,14 @@ export class MemcachedConnection {
     if (this.inFlight === 0) {
       clearTimeout(this.#stallTimer);
       this.#stallTimer = undefined;
+      this.#settleDrained();
     }
+  }
+
+  #settleDrained(): void {
+    const waiting = this.#drained;
+    this.#drained = [];
+    for (const resolve of waiting) resolve();
   }
 }
 

@@ -2,6 +2,7 @@ import { BackendError, NotAnIntegerError } from "../errors.js";
 import { KEEP_TTL, type Backend, type TtlMs, type Versioned } from "./backend.js";
 import { MemcachedConnection, type MemcachedReply } from "./memcached-connection.js";
 import { checkKey, checkValueSize, exptime, remainingMs } from "./memcached-keys.js";
+import { Generations } from "./memcached-generations.js";
 import { HashRing } from "./memcached-ring.js";
 
 /** Where the store connects and how it bounds what it sends. */
@@ -19,16 +20,13 @@ interface CasToken {
   readonly ttl: number;
 }
 
-const GENERATION_PREFIX = "cachegen:gen:";
 const DECIMAL = /^-?\d+$/;
 const CAS_ATTEMPTS = 32;
-const GENERATION_CACHE_LIMIT = 1024;
 
 /**
  * Talks to one or more memcached servers over the meta protocol (memcached 1.6+), with cachegen's
  * own small pipelined client. Keys of a namespace carry the namespace's generation (`key#gen`), and
- * `clear(namespace)` bumps it, because memcached cannot enumerate keys: the old entries become
- * unreachable and age out.
+ * `clear(namespace)` bumps it (see {@link Generations}): the old entries become unreachable and age out.
  */
 export class MemcachedStore implements Backend {
   readonly name = "memcached";
@@ -38,10 +36,11 @@ export class MemcachedStore implements Backend {
   #ring: HashRing<MemcachedConnection[]> | undefined;
   #pools: MemcachedConnection[][] = [];
   #turn = 0;
-  readonly #generations = new Map<string, { readonly value: string; readonly until: number }>();
-  readonly #refreshing = new Map<string, Promise<string>>();
+  readonly #generations: Generations;
 
-  constructor(readonly settings: MemcachedSettings) {}
+  constructor(readonly settings: MemcachedSettings) {
+    this.#generations = new Generations((key, line) => this.#connection(key).send(line), settings.generationTtlMs);
+  }
 
   get(key: string, namespace: string): Promise<Buffer | undefined> {
     return this.#with(key, namespace, (k, c) => c.send(`mg ${k} v`).then((r) => (r.status === "EN" ? undefined : dataOf(r, "get", k))));
@@ -97,10 +96,10 @@ export class MemcachedStore implements Backend {
 
   async clear(namespace: string): Promise<void> {
     if (namespace !== "") {
-      await this.#bump(namespace, 1);
+      await this.#generations.bump(namespace);
       return;
     }
-    this.#generations.clear();
+    this.#generations.forget();
     const replies = await Promise.all(this.#connections().map((c) => c.send("flush_all")));
     for (const reply of replies) expect(reply, "clear", "", "OK");
   }
@@ -204,37 +203,8 @@ export class MemcachedStore implements Backend {
       }
     };
     if (namespace === "") return run("");
-    const generation = this.#generation(namespace);
+    const generation = this.#generations.current(namespace);
     return typeof generation === "string" ? run(generation) : generation.then(run);
-  }
-
-  /** The namespace's generation: cached for `generationTtlMs`, so another process's clear shows within that bound. */
-  #generation(namespace: string): string | Promise<string> {
-    const known = this.#generations.get(namespace);
-    if (known !== undefined && known.until > Date.now()) return known.value;
-    let refresh = this.#refreshing.get(namespace);
-    if (refresh === undefined) {
-      refresh = this.#bump(namespace, 0).finally(() => this.#refreshing.delete(namespace));
-      this.#refreshing.set(namespace, refresh);
-    }
-    return refresh;
-  }
-
-  /**
-   * Adds `delta` to the namespace's generation counter and returns it. A missing counter (first use,
-   * or evicted) is created at the current time in ms, so it never repeats a generation used before.
-   */
-  async #bump(namespace: string, delta: number): Promise<string> {
-    const key = GENERATION_PREFIX + namespace;
-    checkKey(key, key, 0);
-    const reply = await this.#connection(key).send(`ma ${key} N0 J${Date.now()} D${delta} v`);
-    const generation = Number(dataOf(reply, "generation", key).toString("latin1")).toString(36);
-    if (this.#generations.size >= GENERATION_CACHE_LIMIT) {
-      const now = Date.now();
-      for (const [ns, entry] of this.#generations) if (entry.until <= now) this.#generations.delete(ns);
-    }
-    this.#generations.set(namespace, { value: generation, until: Date.now() + this.settings.generationTtlMs });
-    return generation;
   }
 
   #connection(key: string): MemcachedConnection {

@@ -135,21 +135,19 @@ export function redisTarget(options: RedisConnectionOptions, keyBuilder: unknown
     autoPipelining: options.autoPipelining ?? true,
     where:
       kind === "cluster"
-        ? `cluster ${nodes.map((n) => `${n.host}:${n.port}`).join(",")}`
+        ? `cluster ${addresses(nodes)}`
         : kind === "sentinel"
-          ? `master "${options.sentinelName}" via sentinels ${nodes.map((n) => `${n.host}:${n.port}`).join(",")}`
+          ? `master "${options.sentinelName}" via sentinels ${addresses(nodes)}`
           : `${endpoint}:${port}`,
   };
 }
 
-interface UrlParts {
-  endpoint?: string;
-  port?: number;
-  db?: number;
-  username?: string;
-  password?: string;
-  tls?: true;
+function addresses(nodes: readonly RedisNode[]): string {
+  return nodes.map((n) => `${n.host}:${n.port}`).join(",");
 }
+
+/** What a `redis://` URL can say; `rediss://` means TLS. */
+type UrlParts = Pick<RedisConnectionOptions, "endpoint" | "port" | "db" | "username" | "password"> & { tls?: true };
 
 function parseUrl(text: string, problems: ConfigProblem[]): UrlParts | undefined {
   let url: URL;

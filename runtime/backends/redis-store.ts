@@ -2,8 +2,9 @@ import { NotAnIntegerError } from "../errors.js";
 import { KEEP_TTL, type Backend, type TtlMs, type Versioned } from "./backend.js";
 import { createClient, prepareClient, type RedisClient, type RedisValue } from "./redis-client.js";
 import { redisError } from "./redis-errors.js";
-import { SET_MANY_PX } from "./redis-scripts.js";
+import { SET_MANY } from "./redis-scripts.js";
 import type { IoRedisClient, RedisTarget } from "./redis-options.js";
+import { Coalescer } from "./redis-coalesce.js";
 import { groupBySlot } from "./redis-slot.js";
 
 const SCAN_COUNT = 1000;
@@ -24,6 +25,12 @@ export class RedisStore implements Backend {
   readonly #fail = (error: unknown): never => {
     throw redisError(error, this.target.where, this.#lastError);
   };
+  readonly #batches = new Coalescer<"read" | "write">({
+    read: (keys: string[]) =>
+      this.#dispatch((c) => (c.isCluster ? mgetBySlot(c, keys) : c.mgetBuffer(...keys)), (values) => values.map(orUndefined)),
+    write: (writes: Write[]) =>
+      this.#dispatch((c) => Promise.all(bySlot(c, writes, (write) => write[0]).map((group) => setMany(c, group))), () => []),
+  });
 
   constructor(
     readonly target: RedisTarget,
@@ -38,34 +45,27 @@ export class RedisStore implements Backend {
     return this.#client;
   }
 
+  /**
+   * GETs of one tick go out as one MGET (per slot on a cluster), so a key holding another type
+   * (a hash, a list) reads as a miss rather than a WRONGTYPE error.
+   */
   get(key: string): Promise<Buffer | undefined> {
-    return this.#send((c) => c.getBuffer(key), orUndefined);
+    return this.#batches.one("read", key);
   }
 
   multiGet(keys: readonly string[]): Promise<(Buffer | undefined)[]> | unknown[] {
-    if (keys.length === 0) return [];
-    return this.#send(
-      (c) => (c.isCluster ? mgetBySlot(c, keys) : c.mgetBuffer(...keys)),
-      (values) => values.map(orUndefined),
-    );
+    return keys.length === 0 ? [] : this.#batches.many("read", keys);
   }
 
+  /** SETs of one tick go out as one MSET, or one script when any has a TTL (per slot on a cluster). */
   set(key: string, value: unknown, ttl: TtlMs): Promise<void> {
-    return this.#send((c) => c.set(key, toRedis(value), ...ttlArgs(ttl)), ignore);
+    return this.#batches.one("write", [key, toRedis(value), ttl]);
   }
 
+  /** Atomic: MSET, or one script that sets every key with its TTL (per slot on a cluster). */
   multiSet(entries: readonly (readonly [string, unknown])[], ttl: TtlMs): Promise<void> | void {
     if (entries.length === 0) return;
-    const write = (c: RedisClient, group: readonly (readonly [string, unknown])[]): Promise<unknown> =>
-      // MSET is atomic but has no TTL; the script sets every key with its TTL in one step.
-      ttl === null
-        ? c.mset(...group.flatMap(([key, value]) => [key, toRedis(value)]))
-        : c.call("eval", SET_MANY_PX, group.length, ...group.map(([key]) => key), ttl, ...group.map(([, value]) => toRedis(value)));
-    return this.#send((c) => {
-      if (!c.isCluster) return write(c, entries);
-      const groups = groupBySlot(entries.map(([key]) => key));
-      return Promise.all(groups.map((group) => write(c, group.map((i) => entries[i]!))));
-    }, ignore);
+    return this.#batches.many("write", entries.map(([key, value]) => [key, toRedis(value), ttl] as const)).then(ignore);
   }
 
   add(key: string, value: unknown, ttl: TtlMs): Promise<boolean> {
@@ -81,6 +81,7 @@ export class RedisStore implements Backend {
   }
 
   increment(key: string, delta: number): Promise<number> {
+    this.#batches.flush();
     const connected = this.#client;
     const reply = connected ? connected.incrby(key, delta) : this.#open().then((c) => c.incrby(key, delta));
     return reply.then(
@@ -138,16 +139,28 @@ export class RedisStore implements Backend {
   }
 
   async close(): Promise<void> {
+    // Send what this tick queued before QUIT, which waits for its replies.
+    this.#batches.flush();
     if (this.#borrowed) return;
     const client = this.#client ?? (await this.#opening?.catch(() => this.#client));
     this.#client = undefined;
     if (client === undefined) return;
-    if (client.status === "ready") await client.quit().catch(() => client.disconnect());
+    if (client.status === "ready") {
+      // Auto-pipelined commands go out on the next setImmediate and QUIT at once: let them go first.
+      await new Promise((resolve) => setImmediate(resolve));
+      await client.quit().catch(() => client.disconnect());
+    }
     else client.disconnect();
   }
 
-  /** Runs a command on the connected client (connecting first if needed); failures become BackendError. */
+  /** Sends a command after the open batch, so commands run in call order. */
   #send<T, R>(command: (client: RedisClient) => Promise<T>, map: (reply: T) => R): Promise<R> {
+    this.#batches.flush();
+    return this.#dispatch(command, map);
+  }
+
+  /** Runs a command on the connected client (connecting first if needed); failures become BackendError. */
+  #dispatch<T, R>(command: (client: RedisClient) => Promise<T>, map: (reply: T) => R): Promise<R> {
     const client = this.#client;
     return (client ? command(client) : this.#open().then(command)).then(map, this.#fail);
   }
@@ -181,6 +194,9 @@ export class RedisStore implements Backend {
   }
 }
 
+/** A key, its value, its TTL: one pending write. */
+type Write = readonly [key: string, value: RedisValue, ttl: TtlMs];
+
 const orUndefined = (value: Buffer | null): Buffer | undefined => value ?? undefined;
 const ignore = (): void => undefined;
 
@@ -197,6 +213,28 @@ function toRedis(value: unknown): RedisValue {
 
 function globEscape(text: string): string {
   return text.replace(/[*?[\]\\]/g, "\\$&");
+}
+
+/** The items split by cluster slot; one group on a single server. */
+function bySlot<T>(client: RedisClient, items: readonly T[], key: (item: T) => string): (readonly T[])[] {
+  return client.isCluster ? groupBySlot(items.map(key)).map((group) => group.map((i) => items[i]!)) : [items];
+}
+
+/** Writes a group of one slot atomically: SET for one, MSET without TTLs, else one script. */
+function setMany(client: RedisClient, writes: readonly Write[]): Promise<unknown> {
+  if (writes.length === 1) {
+    const [key, value, ttl] = writes[0]!;
+    return client.set(key, value, ...ttlArgs(ttl));
+  }
+  // Plain loops: this runs once per batch of up to hundreds of writes, on the hot path.
+  const args: RedisValue[] = [];
+  if (writes.every(([, , ttl]) => ttl === null)) {
+    for (const [key, value] of writes) args.push(key, value);
+    return client.mset(...args);
+  }
+  for (const [key] of writes) args.push(key);
+  for (const [, value, ttl] of writes) args.push(ttl ?? 0, value);
+  return client.call("eval", SET_MANY, writes.length, ...args);
 }
 
 /** MGET on a cluster: one command per slot, replies put back in key order. */

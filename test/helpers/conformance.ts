@@ -420,6 +420,17 @@ export function describeConformance(target: ConformanceTarget): void {
         await cache.close();
       });
 
+      it("still carries out what was issued before close()", async () => {
+        const cache = json();
+        const write = cache.multiSet([["a", 1], ["b", 2]]);
+        const read = cache.get("missing");
+        await cache.close();
+        expect(await write).toBe(true);
+        expect(await read).toBeUndefined();
+        expect(await cache.multiGet(["a", "b"])).toEqual([1, 2]);
+        await cache.close();
+      });
+
       it("works with await using, and the disposed cache still reconnects", async () => {
         let disposed: AnyCache | undefined;
         {

@@ -82,7 +82,8 @@ describeWithServers("faults", () => {
       expect(first.ms).toBeLessThan(500);
       const burst = await elapsed(Promise.all(Array.from({ length: 2000 }, (_, i) => outcome(cache.set(`k${i}`, "v")))));
       expect(burst.result.every((r) => isOutageError(r.error))).toBe(true);
-      expect(burst.ms).toBeLessThan(600);
+      // Within the 0.5 s timeout, plus slack for a busy machine running other test files.
+      expect(burst.ms).toBeLessThan(1000);
       if (cache instanceof RedisCache) {
         const client = cache.client as unknown as { offlineQueue: { length: number }; commandQueue: { length: number } };
         expect(client.offlineQueue.length).toBe(0);

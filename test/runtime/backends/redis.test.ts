@@ -193,6 +193,55 @@ describeWithServers("redis (single server)", () => {
       expect(await other.get("k")).toBe(1);
     });
 
+    /** Calls of a command on the shared server so far (this file is its only user, one test at a time). */
+    const calls = async (cache: RedisCache, command: string) => {
+      const info = String(await cache.raw("info", "commandstats"));
+      return Number(new RegExp(`cmdstat_${command}:calls=(\\d+)`).exec(info)?.[1] ?? 0);
+    };
+    const delta = async (cache: RedisCache, commands: readonly string[], work: () => Promise<unknown>) => {
+      const before = await Promise.all(commands.map((c) => calls(cache, c)));
+      await work();
+      const after = await Promise.all(commands.map((c) => calls(cache, c)));
+      // Each calls() is itself an INFO; only the named commands are compared.
+      return Object.fromEntries(commands.map((c, i) => [c, after[i]! - before[i]!]));
+    };
+
+    it("sends one tick's GETs as one MGET, and its SETs as one MSET, or one script with TTLs", async () => {
+      const cache = create<number>();
+      const keys = Array.from({ length: 50 }, (_, i) => `k${i}`);
+      expect(await delta(cache, ["set", "mset", "eval"], () => Promise.all(keys.map((k, i) => cache.set(k, i))))).toEqual({ set: 0, mset: 1, eval: 0 });
+      expect(await delta(cache, ["get", "mget"], () => Promise.all(keys.map((k) => cache.get(k))))).toEqual({ get: 0, mget: 1 });
+      // The script's own SETs count as SET calls, so only MSET and EVAL are compared here.
+      expect(await delta(cache, ["mset", "eval"], () => Promise.all(keys.map((k, i) => cache.set(k, i, { ttl: 100 }))))).toEqual({ mset: 0, eval: 1 });
+      expect(await cache.getTtl("k49")).toBeGreaterThan(90);
+      expect(await delta(cache, ["set", "eval"], () => cache.set("one", 1, { ttl: 100 }))).toEqual({ set: 1, eval: 0 });
+      expect(await cache.multiGet(["k0", "k49", "one"])).toEqual([0, 49, 1]);
+    });
+
+    it("keeps call order across batches and other commands", async () => {
+      const cache = create<string>({ serializer: new StringSerializer() });
+      await cache.set("k", "old");
+      const results = await Promise.all([
+        cache.get("k"),
+        cache.set("k", "new"),
+        cache.get("k"),
+        cache.delete("k"),
+        cache.get("k"),
+        cache.multiSet([["k", "again"], ["j", "x"]]),
+        cache.multiGet(["k", "j"]),
+        cache.increment("n"),
+        cache.get("n"),
+      ]);
+      expect(results).toEqual(["old", true, "new", 1, undefined, true, ["again", "x"], 1, "1"]);
+    });
+
+    it("reads a key holding another type as a miss (MGET semantics)", async () => {
+      const cache = create();
+      await cache.raw("hset", cache.buildKey("h"), "field", "value");
+      expect(await cache.get("h")).toBeUndefined();
+      expect(await cache.exists("h")).toBe(true);
+    });
+
     it("maps server errors to BackendError with the command and cause", async () => {
       const error = await create().raw("nosuchcommand", "x").catch((e: unknown) => e);
       expect(error).toBeInstanceOf(BackendError);
