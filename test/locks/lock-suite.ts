@@ -10,6 +10,8 @@ export interface LockTarget {
   createPeers(options: CacheOptions): readonly [AnyCache, AnyCache];
   /** The shortest TTL the backend honours, in ms (memcached counts whole seconds). */
   readonly ttlResolutionMs: number;
+  /** How long past its lease a lock may still be held by the store. @default ttlResolutionMs */
+  readonly expiryLagMs?: number;
 }
 
 /** Registers the lock tests (RedLock, OptimisticLock, getOrSet with a lease) for one backend. */
@@ -19,7 +21,7 @@ export function describeLocks(target: LockTarget): void {
   // Leases must outlast the backend's TTL granularity to mean anything.
   const leaseMs = Math.max(200, target.ttlResolutionMs);
   const lease = leaseMs / 1000;
-  const pastExpiry = () => sleep(leaseMs + target.ttlResolutionMs + 150);
+  const pastExpiry = () => sleep(leaseMs + (target.expiryLagMs ?? target.ttlResolutionMs) + 150);
 
   describe(`${target.name}: RedLock`, () => {
     it("lets exactly one of many contenders in, and the next one after release", async () => {
