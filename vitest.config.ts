@@ -1,7 +1,28 @@
 import { fileURLToPath } from "node:url";
-import { defineConfig } from "vitest/config";
+import ts from "typescript";
+import { defineConfig, type Plugin } from "vitest/config";
+
+/**
+ * Vite 8's transformer (Oxc) lowers only legacy decorators and Node 20 cannot parse standard ones,
+ * so modules that use standard (TypeScript 5) decorators are lowered by TypeScript first.
+ */
+function standardDecorators(): Plugin {
+  return {
+    name: "cachegen:standard-decorators",
+    enforce: "pre",
+    transform(code, id) {
+      if (!id.endsWith(".ts") || id.includes("/node_modules/") || !/^\s*@[\w$]/m.test(code)) return undefined;
+      const { outputText, sourceMapText } = ts.transpileModule(code, {
+        fileName: id,
+        compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, sourceMap: true },
+      });
+      return { code: outputText, map: sourceMapText };
+    },
+  };
+}
 
 export default defineConfig({
+  plugins: [standardDecorators()],
   // Generated goldens import "cachegen"; tests run them against the runtime sources, not dist/.
   resolve: { alias: [{ find: /^cachegen$/, replacement: fileURLToPath(new URL("./runtime/index.ts", import.meta.url)) }] },
   test: {

@@ -11,6 +11,8 @@ import {
   SerializationError,
   ValueValidationError,
 } from "./errors.js";
+import { loadUnderLease } from "./locks/lease.js";
+import { leaseMillis, RedLock } from "./locks/red-lock.js";
 import { OPERATIONS, type Operation } from "./operations.js";
 import type { BasePlugin, Hook, HookContext, HookName } from "./plugins/base.js";
 import type { OverridesFrom, overridesType } from "./overrides.js";
@@ -65,11 +67,31 @@ export interface SetOptions extends OperationOptions {
 }
 
 /** Options of `getOrSet`. */
-export interface GetOrSetOptions extends SetOptions {}
+export interface GetOrSetOptions extends SetOptions {
+  /**
+   * `"lease"` also shares the loader run with other processes through a lease lock stored in this
+   * cache (works on every backend). `"redis"` is the same, under the name SPEC and aiocache use.
+   * @default in-process single-flight only
+   */
+  lock?: "lease" | "redis";
+  /** With `lock`: how long the lock holder may load before waiters load themselves. @default 2 */
+  lease?: Duration;
+}
+
+/** A compare-and-set version read by {@link Cache.getVersioned}; opaque to callers. */
+export type CasVersion = Versioned & { readonly __cas: never };
+
+/** A value read together with its {@link CasVersion}. */
+export interface VersionedValue<V> {
+  readonly value: V;
+  readonly version: CasVersion;
+}
 
 type HookTable = Partial<Record<Operation, { readonly pre: readonly Hook[]; readonly post: readonly Hook[] }>>;
 
 const DEFAULT_TIMEOUT = 5;
+/** aiocache's default lease for its stampede lock. */
+const DEFAULT_LEASE = 2;
 const NO_KEYS: readonly string[] = [];
 const CAS_ATTEMPTS = 32;
 
@@ -258,7 +280,60 @@ export class Cache<V = unknown, P extends readonly BasePlugin[] = readonly BaseP
     return ns === "" ? key : ns + this.backend.separator + key;
   }
 
+  /**
+   * Lock primitive: stores `owner` raw (no serializer, validator or plugins, so any alias can hold
+   * locks) only if `key` is absent, expiring after `lease`. `false` when someone else holds it.
+   */
+  acquireLease(key: string, owner: string, lease: Duration, options?: OperationOptions): Promise<boolean> {
+    if (this.#disabled) return Promise.resolve(true);
+    return this.#atomic("acquireLease", key, options, (k, ns) => this.backend.add(k, owner, leaseMillis(lease), ns));
+  }
+
+  /** Lock primitive: deletes `key` only while it still holds `owner` (compare-and-delete). */
+  releaseLease(key: string, owner: string, options?: OperationOptions): Promise<boolean> {
+    if (this.#disabled) return Promise.resolve(true);
+    return this.#atomic("releaseLease", key, options, (k, ns) => this.backend.deleteIfEquals(k, owner, ns));
+  }
+
+  /** Reads a value with the version {@link setIfVersion} compares against (memcached: its CAS token). */
+  getVersioned(key: string, options?: OperationOptions): Promise<VersionedValue<V> | undefined> {
+    if (this.#disabled) return Promise.resolve(undefined);
+    return this.#atomic("getVersioned", key, options, (k, ns) =>
+      then(this.backend.getVersioned(k, ns), (read) =>
+        read === undefined ? undefined : { value: this.#decode(k, read.value)!, version: read as CasVersion },
+      ),
+    );
+  }
+
+  /** Writes only if the key still holds `version` (or is still absent when it is `undefined`). */
+  setIfVersion(key: string, value: V, version: CasVersion | undefined, options?: SetOptions): Promise<boolean> {
+    if (this.#disabled) return Promise.resolve(true);
+    return this.#atomic("setIfVersion", key, options, (k, ns) =>
+      this.backend.setIfVersion(k, this.#encode(k, value), version, this.#ttl(options), ns),
+    );
+  }
+
+  /** A lock or compare-and-set primitive: key building and the deadline, without plugins (they hook operations, not locks). */
+  #atomic<R>(op: string, key: string, options: OperationOptions | undefined, call: (k: string, ns: string) => MaybePromise<R>): Promise<R> {
+    try {
+      const ns = options?.namespace ?? this.namespace;
+      const k = this.buildKey(key, ns);
+      const result = call(k, ns);
+      return result instanceof Promise ? this.#deadline(op, k, options, result) : Promise.resolve(result);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
   async #load(key: string, loader: () => V | Promise<V>, options: GetOrSetOptions | undefined): Promise<V> {
+    if (options?.lock !== undefined) {
+      const lock = new RedLock(this, key, options.lease ?? DEFAULT_LEASE, options);
+      return loadUnderLease(lock, {
+        read: () => this.get(key, options),
+        load: loader,
+        write: (value) => (value === undefined ? undefined : this.set(key, value, options)),
+      });
+    }
     const hit = await this.get(key, options);
     if (hit !== undefined) return hit;
     const value = await loader();
@@ -338,7 +413,7 @@ export class Cache<V = unknown, P extends readonly BasePlugin[] = readonly BaseP
     return result;
   }
 
-  #deadline<R>(op: Operation, key: string, options: OperationOptions | undefined, work: Promise<R>): Promise<R> {
+  #deadline<R>(op: string, key: string, options: OperationOptions | undefined, work: Promise<R>): Promise<R> {
     const ms = options?.timeout === undefined ? this.#timeoutMs : toMillis(options.timeout, "timeout");
     if (ms === null) return work;
     return withDeadline(work, ms, () => new CacheTimeoutError(op, key === "" ? undefined : key, ms / 1000));

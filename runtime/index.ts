@@ -2,12 +2,14 @@
 export { Cache } from "./cache.js";
 export type {
   CacheOptions,
+  CasVersion,
   GetOptions,
   GetOrSetOptions,
   KeyBuilder,
   OperationOptions,
   SetOptions,
   ValueValidator,
+  VersionedValue,
 } from "./cache.js";
 export { MemoryCache } from "./backends/memory.js";
 export type { MemoryCacheOptions } from "./backends/memory.js";
@@ -57,8 +59,28 @@ export { fromEnv } from "./config/env.js";
 export { validatorRequire } from "./config/validator-helpers.js";
 export type { EnvKind, EnvValues } from "./config/env.js";
 export type { CreateOverrides, OverridesFrom } from "./overrides.js";
+export { caches } from "./caches.js";
 
-import { CacheRegistry } from "./registry.js";
-
-/** The dynamic, untyped registry (aiocache's `caches`). Prefer the generated, typed `caches.ts`. */
-export const caches = new CacheRegistry();
+export { cached } from "./wrappers/cached.js";
+export type { Cached, CachedFunctionOptions } from "./wrappers/cached.js";
+export { cachedStampede } from "./wrappers/stampede.js";
+export type { StampedeOptions } from "./wrappers/stampede.js";
+export { multiCached } from "./wrappers/multi-cached.js";
+export type {
+  MultiCached,
+  MultiCachedControls,
+  MultiCachedFunctionOptions,
+  MultiCachedOptions,
+  MultiCachingDecorator,
+  MultiResult,
+} from "./wrappers/multi-cached.js";
+export { cachedControls, multiCachedControls } from "./wrappers/wrap.js";
+export type { CachingDecorator } from "./wrappers/wrap.js";
+export type { CachedControls, CachedOptions } from "./wrappers/engine.js";
+export type { CacheChoice } from "./wrappers/cache-choice.js";
+export type { CacheErrorContext, CacheErrorHandler, CacheSwitches, WrapperOptions } from "./wrappers/options.js";
+export type { KeyOptions } from "./wrappers/call-key.js";
+export { stableKey } from "./wrappers/stable-key.js";
+export { RedLock } from "./locks/red-lock.js";
+export type { AcquireOptions } from "./locks/red-lock.js";
+export { OptimisticLock } from "./locks/optimistic-lock.js";

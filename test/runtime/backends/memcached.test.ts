@@ -12,7 +12,7 @@ import {
   type MemcachedCacheOptions,
 } from "../../../runtime/index.js";
 import { closeAfterAll } from "../../helpers/close-after.js";
-import { describeConformance } from "../../helpers/conformance.js";
+import { describeConformance, MEMCACHED_EXPIRY } from "../../helpers/conformance.js";
 import { describeWithServers } from "../../helpers/provided.js";
 import { freePort, startMemcached, stopAll, type ServerProcess } from "../../helpers/servers.js";
 
@@ -35,8 +35,7 @@ describeWithServers("memcached", () => {
     name: "memcached",
     create: (options) => track(new MemcachedCache({ endpoint: host, port, ...options })),
     createIsolated: (options) => track(new MemcachedCache({ endpoint: isolated.host, port: isolated.port, ...options })),
-    // Whole seconds, on a clock that may lag a second: an entry outlives its TTL by up to 2 s.
-    ttlResolutionMs: 2000,
+    ...MEMCACHED_EXPIRY,
     writeRaw: async (cache, key, value) => {
       await cache.raw("set", await storedKey(cache, key), value);
     },

@@ -1,0 +1,44 @@
+import type { CasVersion, OperationOptions, SetOptions } from "../cache.js";
+import { OptimisticLockError } from "../errors.js";
+import type { AnyCache } from "../registry.js";
+
+type ValueOf<C> = C extends { get(key: string): Promise<infer V | undefined> } ? V : unknown;
+
+/**
+ * Read, compute, then write only if nobody wrote in between (aiocache's `OptimisticLock`). Nothing
+ * is held while computing; a lost race is an {@link OptimisticLockError} to retry on. Memcached
+ * compares with its CAS token, Redis and memory with the value read.
+ */
+export class OptimisticLock<C extends AnyCache, V = ValueOf<C>> {
+  readonly #cache: C;
+  readonly #options: OperationOptions;
+  /** What `read()` saw: the version, or `undefined` for an absent key; `null` before any read. */
+  #seen: CasVersion | undefined | null = null;
+
+  constructor(
+    cache: C,
+    readonly key: string,
+    options: OperationOptions = {},
+  ) {
+    this.#cache = cache;
+    this.#options = options;
+  }
+
+  /** Reads the current value and remembers its version; `undefined` when the key is absent. */
+  async read(): Promise<V | undefined> {
+    const read = await this.#cache.getVersioned(this.key, this.#options);
+    this.#seen = read?.version;
+    return read?.value as V | undefined;
+  }
+
+  /**
+   * Writes `value` if the key still holds what `read()` saw (or is still absent); otherwise
+   * nothing is written and it throws {@link OptimisticLockError}. Read again before the next cas.
+   */
+  async cas(value: V, options?: SetOptions): Promise<true> {
+    if (this.#seen === null) throw new TypeError(`OptimisticLock(${JSON.stringify(this.key)}): call read() before cas()`);
+    const written = await this.#cache.setIfVersion(this.key, value, this.#seen, { ...this.#options, ...options });
+    if (!written) throw new OptimisticLockError(this.key);
+    return true;
+  }
+}
