@@ -74,7 +74,7 @@ export class CacheRegistry<M = { readonly [alias: string]: Cache }, C = AliasMap
   setConfig(config: C): void {
     const problems = configProblems(config);
     if (problems.length > 0) throw new ConfigError(problems);
-    const next: Record<string, AliasConfig> = {};
+    const next = aliasTable();
     for (const [alias, aliasConfig] of Object.entries(config as AliasMap)) {
       if (!alias.startsWith("$")) next[alias] = deepFreeze(structuredClone(aliasConfig));
     }
@@ -89,7 +89,9 @@ export class CacheRegistry<M = { readonly [alias: string]: Cache }, C = AliasMap
     const problems = configProblems({ [alias]: config });
     if (problems.length > 0) throw new ConfigError(problems);
     this.#drop(alias);
-    this.#config = Object.freeze({ ...this.#config, [alias]: deepFreeze(structuredClone(config)) });
+    const next = Object.assign(aliasTable(), this.#config);
+    next[alias] = deepFreeze(structuredClone(config));
+    this.#config = Object.freeze(next);
   }
 
   /** The whole config (read-only). */
@@ -149,6 +151,11 @@ export class CacheRegistry<M = { readonly [alias: string]: Cache }, C = AliasMap
     // The caller replaced the alias and cannot act on a failed close; the connection is gone either way.
     cache.close().catch(() => undefined);
   }
+}
+
+/** A table with no prototype, so any alias name, `__proto__` included, is an ordinary key. */
+function aliasTable(): Record<string, AliasConfig> {
+  return Object.create(null) as Record<string, AliasConfig>;
 }
 
 function deepFreeze<T>(value: T): T {

@@ -9,7 +9,7 @@ import { MemcachedStore } from "./memcached-store.js";
 import { requireBytes, stallLimitMs } from "./remote.js";
 
 /** Options of {@link MemcachedCache}: SPEC §2's memcached fields, camelCased, plus every cache's options. */
-export interface MemcachedCacheOptions<V = unknown, P extends readonly BasePlugin[] = readonly []> extends CacheOptions<V, P> {
+export interface MemcachedCacheOptions<V = unknown, P extends readonly BasePlugin[] = readonly BasePlugin[]> extends CacheOptions<V, P> {
   /** Host name or IP. @default "127.0.0.1" */
   endpoint?: string;
   /** TCP port. @default 11211 */
@@ -38,7 +38,7 @@ const DEFAULT_GENERATION_TTL = 1;
  * to JSON. TTLs are whole seconds: they round up, plus two seconds for memcached's coarse clock, so an
  * entry lives at least its TTL and at most two seconds more.
  */
-export class MemcachedCache<V = unknown, P extends readonly BasePlugin[] = readonly []> extends Cache<V, P> {
+export class MemcachedCache<V = unknown, P extends readonly BasePlugin[] = readonly BasePlugin[]> extends Cache<V, P> {
   /** Host of the first server. */
   readonly endpoint: string;
   /** Port of the first server. */

@@ -35,7 +35,7 @@ export interface RedisTlsOptions {
 }
 
 /** Options of {@link RedisCache}: SPEC §2's Redis fields, camelCased, plus every cache's options. */
-export interface RedisCacheOptions<V = unknown, P extends readonly BasePlugin[] = readonly []>
+export interface RedisCacheOptions<V = unknown, P extends readonly BasePlugin[] = readonly BasePlugin[]>
   extends CacheOptions<V, P>,
     RedisConnectionOptions {}
 

@@ -15,7 +15,7 @@ const hashTagged: KeyBuilder = (key, ns) => (ns === "" ? key : `{${ns}}:${key}`)
  * ioredis with auto-pipelining. ioredis is imported on first use. Keys are `namespace:key`, as in
  * aiocache; values default to JSON.
  */
-export class RedisCache<V = unknown, P extends readonly BasePlugin[] = readonly []> extends Cache<V, P> {
+export class RedisCache<V = unknown, P extends readonly BasePlugin[] = readonly BasePlugin[]> extends Cache<V, P> {
   /** Host, as configured or from `url` (the first seed node for a cluster or sentinels). */
   readonly endpoint: string;
   /** Port, as configured or from `url` (the first seed node for a cluster or sentinels). */

@@ -21,12 +21,20 @@ export type Segments = readonly (string | number)[];
  */
 export function schemaProblems(errors: readonly SchemaError[]): ConfigProblem[] {
   const anyOfAt = new Set(errors.filter((e) => e.keyword === "anyOf").map((e) => e.instancePath));
+  // The enum branches of a failed anyOf (class names) are dropped below, but their values feed did-you-mean.
+  const spellings = new Map<string, string[]>();
+  for (const error of errors) {
+    if (error.keyword !== "enum" || !anyOfAt.has(error.instancePath)) continue;
+    const known = spellings.get(error.instancePath) ?? [];
+    known.push(...(error.params["allowedValues"] as unknown[]).filter((v): v is string => typeof v === "string"));
+    spellings.set(error.instancePath, known);
+  }
   const problems: ConfigProblem[] = [];
   const seen = new Set<string>();
   for (const error of errors) {
     if (error.keyword === "if" || error.schemaPath.includes("/propertyNames/")) continue;
     if (error.keyword !== "anyOf" && anyOfAt.has(error.instancePath)) continue;
-    const problem = describe(error);
+    const problem = describe(error, spellings.get(error.instancePath) ?? []);
     const id = `${problem.path}\0${problem.message}`;
     if (!seen.has(id)) {
       seen.add(id);
@@ -47,7 +55,7 @@ export function formatPath(segments: Segments): string {
   return out;
 }
 
-function describe(error: SchemaError): ConfigProblem {
+function describe(error: SchemaError, spellings: readonly string[]): ConfigProblem {
   const at = pointerSegments(error.instancePath);
   const problem = (segments: Segments, message: string): ConfigProblem => ({
     path: formatPath(segments),
@@ -69,8 +77,11 @@ function describe(error: SchemaError): ConfigProblem {
       return problem(at, `missing required field "${String(error.params["missingProperty"])}"`);
     case "not":
       return problem(at, description ?? "is not allowed here");
-    case "anyOf":
-      return problem(at, `${show(value)} is not valid: expected ${lowerFirst(description ?? "another value")}`);
+    case "anyOf": {
+      const guess = typeof value === "string" ? closest(value, spellings) : undefined;
+      const hint = guess ? `; did you mean "${guess}"?` : "";
+      return problem(at, `${show(value)} is not valid: expected ${lowerFirst(description ?? "another value")}${hint}`);
+    }
     case "enum":
       return problem(at, `${show(value)} is not one of ${(error.params["allowedValues"] as unknown[]).map(show).join(", ")}`);
     case "type":

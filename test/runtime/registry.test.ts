@@ -124,6 +124,20 @@ describe("CacheRegistry", () => {
     ]);
   });
 
+  it("suggests the closest class name, and still checks shared fields when the class is wrong", () => {
+    expect(
+      problemsOf({
+        a: { cache: "aiocache.RedisCahce", serializer: { class: "JsonSerialiser" }, ttl: "soon" },
+        b: { cache: "memory", plugins: [{ class: "TimingPlugn" }] },
+      }),
+    ).toEqual([
+      'a.cache: "aiocache.RedisCahce" is not valid: expected memory, redis or memcached; an aiocache class name; or ./module.ts#Export for a user backend; did you mean "aiocache.RedisCache"?',
+      'a.serializer.class: "JsonSerialiser" is not valid: expected null, string, json, v8 (pickle), msgpack; an aiocache class name; or ./module.ts#Export; did you mean "JsonSerializer"?',
+      'a.ttl: "soon" is not valid: expected seconds (fractions allowed), or a string such as "250ms", "10s", "5m", "1h", "1d". 0 or null: none',
+      'b.plugins[0].class: "TimingPlugn" is not valid: expected hit_miss_ratio, timing; an aiocache class name; or ./module.ts#Export; did you mean "TimingPlugin"?',
+    ]);
+  });
+
   it("runs the semantic checks on aliases that match the schema", () => {
     expect(
       problemsOf({
@@ -245,6 +259,22 @@ describe("CacheRegistry", () => {
     const cache = new CacheRegistry(SEED).create("default");
     await cache.set("k", "v");
     expect(await cache.get("k")).toBeUndefined();
+  });
+
+  it("takes any alias name, __proto__ and Object.prototype's names included", async () => {
+    const names = ["__proto__", "constructor", "toString", "hasOwnProperty"];
+    const registry = new CacheRegistry<Record<string, Cache>>(JSON.parse(
+      JSON.stringify(Object.fromEntries(names.map((name) => [name, { cache: "memory", namespace: name }]))),
+    ));
+    for (const name of names) {
+      expect(registry.get(name).namespace).toBe(name);
+      expect(registry.getAliasConfig(name)).toEqual({ cache: "memory", namespace: name });
+    }
+    expect(Object.keys(registry.getConfig())).toEqual(names);
+    registry.add("__proto__", { cache: "memory", ttl: 1 });
+    expect(registry.get("__proto__").ttl).toBe(1);
+    expect(Object.keys(registry.getConfig())).toEqual(names);
+    expect(() => registry.get("valueOf")).toThrow(UnknownAliasError);
   });
 
   it("the exported dynamic registry starts empty and takes setConfig", () => {
