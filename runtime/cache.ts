@@ -1,6 +1,17 @@
 /// <reference lib="esnext.disposable" preserve="true" />
 import { setTimeout as sleep } from "node:timers/promises";
-import { KEEP_TTL, type Backend, type MaybePromise, type TtlMs, type Versioned } from "./backends/backend.js";
+import { KEEP_TTL, type Backend, type MaybePromise, type TtlMs } from "./backends/backend.js";
+import type {
+  CacheOptions,
+  CasVersion,
+  GetOptions,
+  GetOrSetOptions,
+  KeyBuilder,
+  OperationOptions,
+  SetOptions,
+  ValueValidator,
+  VersionedValue,
+} from "./cache-options.js";
 import { withDeadline } from "./deadline.js";
 import { toMillis, toSeconds, type Duration } from "./duration.js";
 import {
@@ -13,81 +24,11 @@ import {
 } from "./errors.js";
 import { loadUnderLease } from "./locks/lease.js";
 import { leaseMillis, RedLock } from "./locks/red-lock.js";
-import { OPERATIONS, type Operation } from "./operations.js";
-import type { BasePlugin, Hook, HookContext, HookName } from "./plugins/base.js";
+import type { Operation } from "./operations.js";
+import type { BasePlugin, HookContext } from "./plugins/base.js";
+import { hookTable, type HookTable, type OperationHooks } from "./plugins/hooks.js";
 import type { OverridesFrom, overridesType } from "./overrides.js";
 import type { Serializer } from "./serializers/serializer.js";
-
-/** Builds the stored key from the caller's key and the namespace in effect (`""` for none). */
-export type KeyBuilder = (key: string, namespace: string) => string;
-
-/** A precompiled value validator: ajv standalone code has exactly this shape. */
-export type ValueValidator = ((value: unknown) => boolean) & {
-  errors?: readonly { instancePath?: string; message?: string }[] | null;
-};
-
-/** Options every cache accepts, whatever its backend. */
-export interface CacheOptions<V = unknown, P extends readonly BasePlugin[] = readonly BasePlugin[]> {
-  /** Key prefix. Memory and memcached use `ns + key`, Redis `ns + ":" + key`. @default "" */
-  namespace?: string;
-  /** Default TTL for writes; `0`/`null` means no expiry. @default null */
-  ttl?: Duration;
-  /** Per-operation timeout; `0`/`null` disables it. @default 5 */
-  timeout?: Duration;
-  /** Replaces the namespace + key layout. */
-  keyBuilder?: KeyBuilder;
-  /** Encodes values for the store. Defaults per backend (memory: null, remote: json). */
-  serializer?: Serializer<V>;
-  /** Hooks run in list order around every operation. @default [] */
-  plugins?: P;
-  /** Precompiled schema check for values (generated code supplies it). */
-  validator?: ValueValidator;
-  /** When {@link validator} runs. @default "both" */
-  validate?: "none" | "set" | "get" | "both";
-  /** Turn every operation into a no-op. @default process.env.CACHEGEN_DISABLE === "1" at construction */
-  disabled?: boolean;
-}
-
-/** Options every operation accepts. */
-export interface OperationOptions {
-  /** Namespace for this call only; `""` means no prefix. */
-  namespace?: string;
-  /** Timeout for this call only. */
-  timeout?: Duration;
-}
-
-/** Options of `get`: `default` is returned on a miss. */
-export interface GetOptions<V> extends OperationOptions {
-  default?: V;
-}
-
-/** Options of writes: `ttl` omitted means the cache's default, `0`/`null` means no expiry. */
-export interface SetOptions extends OperationOptions {
-  ttl?: Duration;
-}
-
-/** Options of `getOrSet`. */
-export interface GetOrSetOptions extends SetOptions {
-  /**
-   * `"lease"` also shares the loader run with other processes through a lease lock stored in this
-   * cache (works on every backend). `"redis"` is the same, under the name SPEC and aiocache use.
-   * @default in-process single-flight only
-   */
-  lock?: "lease" | "redis";
-  /** With `lock`: how long the lock holder may load before waiters load themselves. @default 2 */
-  lease?: Duration;
-}
-
-/** A compare-and-set version read by {@link Cache.getVersioned}; opaque to callers. */
-export type CasVersion = Versioned & { readonly __cas: never };
-
-/** A value read together with its {@link CasVersion}. */
-export interface VersionedValue<V> {
-  readonly value: V;
-  readonly version: CasVersion;
-}
-
-type HookTable = Partial<Record<Operation, { readonly pre: readonly Hook[]; readonly post: readonly Hook[] }>>;
 
 const DEFAULT_TIMEOUT = 5;
 /** aiocache's default lease for its stampede lock. */
@@ -318,8 +259,7 @@ export class Cache<V = unknown, P extends readonly BasePlugin[] = readonly BaseP
     try {
       const ns = options?.namespace ?? this.namespace;
       const k = this.buildKey(key, ns);
-      const result = call(k, ns);
-      return result instanceof Promise ? this.#deadline(op, k, options, result) : Promise.resolve(result);
+      return this.#settle(op, k, options, call(k, ns));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -390,15 +330,14 @@ export class Cache<V = unknown, P extends readonly BasePlugin[] = readonly BaseP
         const context: HookContext = { cache: this, op, args, key: rawKey === undefined ? undefined : key, keys };
         return this.#runHooked(hooks, context, options, () => call(key, ns, keys));
       }
-      const result = call(key, ns, keys);
-      return result instanceof Promise ? this.#deadline(op, key, options, result) : Promise.resolve(result);
+      return this.#settle(op, key, options, call(key, ns, keys));
     } catch (error) {
       return Promise.reject(error);
     }
   }
 
   async #runHooked<R>(
-    hooks: NonNullable<HookTable[Operation]>,
+    hooks: OperationHooks,
     context: HookContext,
     options: OperationOptions | undefined,
     call: () => MaybePromise<R>,
@@ -411,6 +350,11 @@ export class Cache<V = unknown, P extends readonly BasePlugin[] = readonly BaseP
     context.result = result;
     for (const hook of hooks.post) await hook(context);
     return result;
+  }
+
+  /** A backend's answer as the caller's promise: the deadline applies only to an answer still pending. */
+  #settle<R>(op: string, key: string, options: OperationOptions | undefined, result: MaybePromise<R>): Promise<R> {
+    return result instanceof Promise ? this.#deadline(op, key, options, result) : Promise.resolve(result);
   }
 
   #deadline<R>(op: string, key: string, options: OperationOptions | undefined, work: Promise<R>): Promise<R> {
@@ -462,17 +406,4 @@ export class Cache<V = unknown, P extends readonly BasePlugin[] = readonly BaseP
 /** Applies `fn` to a value or the value of a promise, without a tick when it is already there. */
 function then<T, R>(value: MaybePromise<T>, fn: (value: T) => MaybePromise<R>): MaybePromise<R> {
   return value instanceof Promise ? value.then(fn) : fn(value);
-}
-
-function hookTable(plugins: readonly BasePlugin[]): HookTable {
-  const table: HookTable = {};
-  for (const op of OPERATIONS) {
-    const suffix = (op[0] as string).toUpperCase() + op.slice(1);
-    const pick = (name: HookName) =>
-      plugins.filter((p) => typeof p[name] === "function").map((p) => p[name]!.bind(p) as Hook);
-    const pre = pick(`pre${suffix}` as HookName);
-    const post = pick(`post${suffix}` as HookName);
-    if (pre.length > 0 || post.length > 0) table[op] = { pre, post };
-  }
-  return table;
 }

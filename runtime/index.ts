@@ -10,7 +10,7 @@ export type {
   SetOptions,
   ValueValidator,
   VersionedValue,
-} from "./cache.js";
+} from "./cache-options.js";
 export { MemoryCache } from "./backends/memory.js";
 export type { MemoryCacheOptions } from "./backends/memory.js";
 export { RedisCache } from "./backends/redis.js";

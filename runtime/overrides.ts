@@ -1,4 +1,4 @@
-import type { CacheOptions } from "./cache.js";
+import type { CacheOptions } from "./cache-options.js";
 
 /** Options fixed by the config (and so by the generated types); `create()` cannot override them. */
 type Fixed = "serializer" | "plugins" | "validator" | "validate";

@@ -1,4 +1,5 @@
-import type { Cache, ValueValidator } from "./cache.js";
+import type { Cache } from "./cache.js";
+import type { ValueValidator } from "./cache-options.js";
 import { buildCache } from "./config/build.js";
 import type { AliasConfig } from "./config/types.js";
 import { configProblems } from "./config/validate.js";

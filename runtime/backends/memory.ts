@@ -1,4 +1,5 @@
-import { Cache, type CacheOptions } from "../cache.js";
+import type { CacheOptions } from "../cache-options.js";
+import { Cache } from "../cache.js";
 import { BackendError, NotAnIntegerError } from "../errors.js";
 import type { OverridesFrom, overridesType } from "../overrides.js";
 import type { BasePlugin } from "../plugins/base.js";

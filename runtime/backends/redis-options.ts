@@ -1,4 +1,4 @@
-import type { CacheOptions } from "../cache.js";
+import type { CacheOptions } from "../cache-options.js";
 import { toMillis, type Duration } from "../duration.js";
 import { ConfigError, type ConfigProblem } from "../errors.js";
 import type { BasePlugin } from "../plugins/base.js";

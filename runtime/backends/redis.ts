@@ -1,4 +1,5 @@
-import { Cache, type KeyBuilder } from "../cache.js";
+import type { KeyBuilder } from "../cache-options.js";
+import { Cache } from "../cache.js";
 import type { OverridesFrom, overridesType } from "../overrides.js";
 import type { BasePlugin } from "../plugins/base.js";
 import { JsonSerializer } from "../serializers/json.js";

@@ -1,7 +1,8 @@
 import { MemcachedCache } from "../backends/memcached.js";
 import { MemoryCache } from "../backends/memory.js";
 import { RedisCache } from "../backends/redis.js";
-import type { Cache, CacheOptions, ValueValidator } from "../cache.js";
+import type { Cache } from "../cache.js";
+import type { CacheOptions, ValueValidator } from "../cache-options.js";
 import { ConfigError } from "../errors.js";
 import type { BasePlugin } from "../plugins/base.js";
 import { HitMissRatioPlugin } from "../plugins/hit-miss-ratio.js";

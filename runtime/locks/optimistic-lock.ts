@@ -1,4 +1,4 @@
-import type { CasVersion, OperationOptions, SetOptions } from "../cache.js";
+import type { CasVersion, OperationOptions, SetOptions } from "../cache-options.js";
 import { OptimisticLockError } from "../errors.js";
 import type { AnyCache } from "../registry.js";
 

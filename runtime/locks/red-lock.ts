@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { OperationOptions } from "../cache.js";
+import type { OperationOptions } from "../cache-options.js";
 import { toMillis, type Duration } from "../duration.js";
 import type { AnyCache } from "../registry.js";
 import { Backoff } from "./backoff.js";

@@ -1,4 +1,4 @@
-import type { SetOptions } from "../cache.js";
+import type { SetOptions } from "../cache-options.js";
 import type { AnyCache } from "../registry.js";
 import type { CacheErrorContext, CacheErrorHandler, WrapperOptions } from "./options.js";
 

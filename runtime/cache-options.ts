@@ -1,0 +1,73 @@
+import type { Versioned } from "./backends/backend.js";
+import type { Duration } from "./duration.js";
+import type { BasePlugin } from "./plugins/base.js";
+import type { Serializer } from "./serializers/serializer.js";
+
+/** Builds the stored key from the caller's key and the namespace in effect (`""` for none). */
+export type KeyBuilder = (key: string, namespace: string) => string;
+
+/** A precompiled value validator: ajv standalone code has exactly this shape. */
+export type ValueValidator = ((value: unknown) => boolean) & {
+  errors?: readonly { instancePath?: string; message?: string }[] | null;
+};
+
+/** Options every cache accepts, whatever its backend. */
+export interface CacheOptions<V = unknown, P extends readonly BasePlugin[] = readonly BasePlugin[]> {
+  /** Key prefix. Memory and memcached use `ns + key`, Redis `ns + ":" + key`. @default "" */
+  namespace?: string;
+  /** Default TTL for writes; `0`/`null` means no expiry. @default null */
+  ttl?: Duration;
+  /** Per-operation timeout; `0`/`null` disables it. @default 5 */
+  timeout?: Duration;
+  /** Replaces the namespace + key layout. */
+  keyBuilder?: KeyBuilder;
+  /** Encodes values for the store. Defaults per backend (memory: null, remote: json). */
+  serializer?: Serializer<V>;
+  /** Hooks run in list order around every operation. @default [] */
+  plugins?: P;
+  /** Precompiled schema check for values (generated code supplies it). */
+  validator?: ValueValidator;
+  /** When {@link validator} runs. @default "both" */
+  validate?: "none" | "set" | "get" | "both";
+  /** Turn every operation into a no-op. @default process.env.CACHEGEN_DISABLE === "1" at construction */
+  disabled?: boolean;
+}
+
+/** Options every operation accepts. */
+export interface OperationOptions {
+  /** Namespace for this call only; `""` means no prefix. */
+  namespace?: string;
+  /** Timeout for this call only. */
+  timeout?: Duration;
+}
+
+/** Options of `get`: `default` is returned on a miss. */
+export interface GetOptions<V> extends OperationOptions {
+  default?: V;
+}
+
+/** Options of writes: `ttl` omitted means the cache's default, `0`/`null` means no expiry. */
+export interface SetOptions extends OperationOptions {
+  ttl?: Duration;
+}
+
+/** Options of `getOrSet`. */
+export interface GetOrSetOptions extends SetOptions {
+  /**
+   * `"lease"` also shares the loader run with other processes through a lease lock stored in this
+   * cache (works on every backend). `"redis"` is the same, under the name SPEC and aiocache use.
+   * @default in-process single-flight only
+   */
+  lock?: "lease" | "redis";
+  /** With `lock`: how long the lock holder may load before waiters load themselves. @default 2 */
+  lease?: Duration;
+}
+
+/** A compare-and-set version read by {@link Cache.getVersioned}; opaque to callers. */
+export type CasVersion = Versioned & { readonly __cas: never };
+
+/** A value read together with its {@link CasVersion}. */
+export interface VersionedValue<V> {
+  readonly value: V;
+  readonly version: CasVersion;
+}

@@ -1,0 +1,25 @@
+import { OPERATIONS, type Operation } from "../operations.js";
+import type { BasePlugin, Hook, HookName } from "./base.js";
+
+/** An operation's hooks, bound to their plugins, in list order. */
+export interface OperationHooks {
+  readonly pre: readonly Hook[];
+  readonly post: readonly Hook[];
+}
+
+/** Operation → its hooks; an operation no plugin hooks into has no entry, so it runs without them. */
+export type HookTable = Partial<Record<Operation, OperationHooks>>;
+
+/** Collects the plugins' hooks once per cache, so an operation looks them up in one property read. */
+export function hookTable(plugins: readonly BasePlugin[]): HookTable {
+  const table: HookTable = {};
+  const pick = (name: HookName) =>
+    plugins.filter((p) => typeof p[name] === "function").map((p) => p[name]!.bind(p) as Hook);
+  for (const op of OPERATIONS) {
+    const suffix = op[0]!.toUpperCase() + op.slice(1);
+    const pre = pick(`pre${suffix}` as HookName);
+    const post = pick(`post${suffix}` as HookName);
+    if (pre.length > 0 || post.length > 0) table[op] = { pre, post };
+  }
+  return table;
+}
