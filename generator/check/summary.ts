@@ -1,4 +1,5 @@
-import { Node, Project, SyntaxKind, type Expression } from "ts-morph";
+import type { Expression } from "ts-morph";
+import { Node, Project, SyntaxKind } from "../ts-morph.js";
 import { aliasModels, type AliasModel, type ClassRef } from "../config/model.js";
 import type { SemanticChange } from "./change.js";
 

@@ -1,16 +1,16 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import {
-  Project,
-  StructureKind,
-  type ImportDeclarationStructure,
-  type ImportSpecifierStructure,
-  type OptionalKind,
-  type SourceFileStructure,
-  type StatementStructures,
-  type VariableStatementStructure,
+import type {
+  ImportDeclarationStructure,
+  ImportSpecifierStructure,
+  OptionalKind,
+  PropertySignatureStructure,
+  SourceFileStructure,
+  StatementStructures,
+  VariableStatementStructure,
 } from "ts-morph";
 import { packageRoot } from "../package-root.js";
+import { Project, StructureKind } from "../ts-morph.js";
 import { propertyKey } from "./literal.js";
 
 /** A named import of the generated file; `local` differs from `name` only to avoid a clash. */
@@ -124,8 +124,8 @@ function importStructure(entry: UserImport): ImportDeclarationStructure {
   };
 }
 
-function property(name: string, type: string) {
-  return { kind: StructureKind.PropertySignature as const, name: propertyKey(name), type };
+function property(name: string, type: string): OptionalKind<PropertySignatureStructure> {
+  return { name: propertyKey(name), type };
 }
 
 function union(members: readonly string[]): string {

@@ -1,4 +1,5 @@
-import { Node, ts, type Type } from "ts-morph";
+import type { Type } from "ts-morph";
+import { Node, ts } from "../ts-morph.js";
 
 // Built-ins whose values JSON.stringify turns into something else ({} , a string, or nothing).
 const NOT_JSON = new Set([

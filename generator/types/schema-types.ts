@@ -1,5 +1,5 @@
 import { compile, type JSONSchema } from "json-schema-to-typescript";
-import { Project } from "ts-morph";
+import { Project } from "../ts-morph.js";
 import { pascalCase } from "../emit/literal.js";
 
 /** Value types compiled from schemas: the declarations, and each alias's type expression. */
@@ -42,8 +42,13 @@ export async function schemaTypes(schemas: ReadonlyMap<string, object | boolean>
   const file = project.createSourceFile("types.ts", text);
   const carrier = file.getInterfaceOrThrow(ROOT);
   carrier.getProperties().forEach((property, i) => types.set(order[i]!, property.getTypeNodeOrThrow().getText()));
-  carrier.remove();
-  const names = new Set([...file.getInterfaces(), ...file.getTypeAliases(), ...file.getEnums()].map((d) => d.getName()));
-  const declarations = file.getStatements().map((s) => s.getText(true)).join("\n\n");
+  // Skipped rather than removed: a removal makes ts-morph re-parse the file.
+  const declared = [...file.getInterfaces(), ...file.getTypeAliases(), ...file.getEnums()].filter((d) => d !== carrier);
+  const names = new Set(declared.map((d) => d.getName()));
+  const declarations = file
+    .getStatements()
+    .filter((s) => s !== carrier)
+    .map((s) => s.getText(true))
+    .join("\n\n");
   return { declarations, types, names };
 }

@@ -1,5 +1,6 @@
 import { dirname, relative, resolve } from "node:path";
-import { Node, Project, ts, type ExportedDeclarations, type SourceFile } from "ts-morph";
+import type { ExportedDeclarations, SourceFile } from "ts-morph";
+import { Node, Project, ts } from "../ts-morph.js";
 import { closest, type Segments } from "../../runtime/config/problems.js";
 import type { PendingProblem } from "../problems.js";
 import { jsonUnsafe } from "./json-safety.js";
