@@ -4,6 +4,7 @@ import { writeStarter } from "./cli/init.js";
 import { helpText, parseCliArgs } from "./cli/flags.js";
 import { EXIT, painter, report, type Output } from "./cli/report.js";
 import { packageRoot } from "./package-root.js";
+import { startToolchain } from "./toolchain/toolchain.js";
 
 /**
  * Runs the CLI and returns its exit code: 0 success or up to date, 1 drift, 2 invalid config or
@@ -49,15 +50,21 @@ export async function main(
         return EXIT.ok;
       case "generate":
       case "validate": {
-        // Loaded here, not at the top: --help, --version and usage errors then answer without
-        // loading ts-morph and prettier.
-        if (flags["watch"]) {
-          const { watchAndGenerate } = await import("./cli/watch.js");
-          await watchAndGenerate(options, full, signal ?? interrupted());
-          return EXIT.ok;
+        // Started first: its worker loads json-schema-to-typescript and prettier while this thread
+        // loads ts-morph. The generator is loaded here, not at the top, so --help, --version and
+        // usage errors answer without loading any of them.
+        const toolchain = startToolchain();
+        try {
+          if (flags["watch"]) {
+            const { watchAndGenerate } = await import("./cli/watch.js");
+            await watchAndGenerate({ ...options, toolchain }, full, signal ?? interrupted());
+            return EXIT.ok;
+          }
+          const { generate } = await import("./generate.js");
+          return report(await generate({ ...options, toolchain }), full);
+        } finally {
+          await toolchain.close();
         }
-        const { generate } = await import("./generate.js");
-        return report(await generate(options), full);
       }
     }
   } catch (error) {

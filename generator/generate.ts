@@ -2,11 +2,10 @@ import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, relative, resolve } from "node:path";
 import { unifiedDiff } from "./check/diff.js";
 import type { SemanticChange } from "./check/change.js";
-import { semanticChanges } from "./check/summary.js";
 import { findConfig } from "./config/find.js";
-import { projectPrettierOptions } from "./emit/format.js";
 import type { Problem } from "./problems.js";
 import { generateSource } from "./source.js";
+import { inProcess, type Toolchain } from "./toolchain/toolchain.js";
 
 /** Options of {@link generate}, the CLI's `generate` / `validate` without the printing. */
 export interface GenerateOptions {
@@ -20,6 +19,8 @@ export interface GenerateOptions {
   readonly validateOnly?: boolean;
   /** Where discovery starts and relative paths are shown from. @default process.cwd() */
   readonly cwd?: string;
+  /** Where json-schema-to-typescript and prettier run; default: in this thread. */
+  readonly toolchain?: Toolchain;
 }
 
 /** What one generation did. Paths are as shown to the user (relative to `cwd` when inside it). */
@@ -54,9 +55,12 @@ export async function generate(options: GenerateOptions = {}): Promise<GenerateR
   const found = await findConfig(cwd, options.config === undefined ? undefined : resolve(cwd, options.config));
   const configPath = shown(cwd, found.path);
   const out = options.out === undefined ? undefined : resolve(cwd, options.out);
-  // Resolved from the output, or from the config's directory, where a project's .prettierrc applies.
-  const prettier = await projectPrettierOptions(out ?? found.path);
-  const result = await generateSource({ source: { ...found, name: configPath }, out, prettier });
+  const toolchain = options.toolchain ?? inProcess;
+  // Resolved from the output, or from the config's directory, where a project's .prettierrc applies;
+  // awaited only when the file is formatted, and ignored if the config is invalid.
+  const prettier = toolchain.prettierOptions(out ?? found.path);
+  prettier.catch(() => {});
+  const result = await generateSource({ source: { ...found, name: configPath }, out, prettier, toolchain });
   if (!result.ok) return { status: "invalid", config: configPath, problems: result.problems, files: result.files };
 
   const base = { config: configPath, out: shown(cwd, result.out), aliases: result.models.length, files: result.files };
@@ -69,6 +73,7 @@ export async function generate(options: GenerateOptions = {}): Promise<GenerateR
   if (options.check) {
     if (current === result.text) return { status: "current", ...base, ms: ms() };
     const diff = unifiedDiff(current ?? "", result.text, [current === undefined ? "/dev/null" : base.out, base.out]);
+    const { semanticChanges } = await import("./check/summary.js");
     return { status: "drift", ...base, ms: ms(), diff, changes: semanticChanges(current ?? "", result.text) };
   }
   if (current === result.text) return { status: "unchanged", ...base, ms: ms() };

@@ -7,10 +7,11 @@ import { parseConfig, type ConfigSource } from "./config/parse.js";
 import { checkReferences } from "./config/references.js";
 import { banner } from "./emit/banner.js";
 import { emitSource } from "./emit/emit.js";
-import { formatSource } from "./emit/format.js";
 import { plan, RESERVED_NAMES } from "./emit/plan.js";
+import { Regions } from "./emit/regions.js";
 import { fingerprint } from "./fingerprint.js";
 import type { PendingProblem, Problem } from "./problems.js";
+import { inProcess, type Toolchain } from "./toolchain/toolchain.js";
 import { schemaResolver, type ReadFile } from "./types/schema-refs.js";
 import type { SchemaTypes } from "./types/schema-types.js";
 import { tsRefChecker } from "./types/ts-refs.js";
@@ -21,10 +22,12 @@ export interface SourceInput {
   readonly source: ConfigSource;
   /** The output file; default: the config's `$out`, else `caches.ts` beside the config. */
   readonly out?: string;
-  /** Prettier options for the output (the CLI passes the project's own). */
-  readonly prettier?: PrettierOptions;
+  /** Prettier options for the output, or their promise (the CLI passes the project's own). */
+  readonly prettier?: PrettierOptions | Promise<PrettierOptions>;
   /** How referenced schema files are read; default: from disk. TypeScript modules are read by ts-morph. */
   readonly readFile?: ReadFile;
+  /** Where json-schema-to-typescript and prettier run; default: in this thread. */
+  readonly toolchain?: Toolchain;
 }
 
 /** What {@link generateSource} produced: the file text, or every problem in the config. */
@@ -48,6 +51,7 @@ export type SourceResult =
 export async function generateSource(input: SourceInput): Promise<SourceResult> {
   const { source } = input;
   const readFile = input.readFile ?? readIfExists;
+  const toolchain = input.toolchain ?? inProcess;
   const parsed = parseConfig(source);
   if (parsed.problems.length > 0) return { ok: false, problems: parsed.problems, files: [] };
 
@@ -76,7 +80,7 @@ export async function generateSource(input: SourceInput): Promise<SourceResult> 
   const types: SchemaTypes =
     schemas.size === 0
       ? { declarations: "", types: new Map(), names: new Set() }
-      : await (await import("./types/schema-types.js")).schemaTypes(schemas);
+      : await (await import("./types/schema-types.js")).schemaTypes(schemas, toolchain);
   for (const name of [...types.names].filter((n) => RESERVED_NAMES.has(n))) {
     const alias = [...schemas.keys()].find((a) => types.types.get(a) === name) ?? [...schemas.keys()][0]!;
     pending.push({
@@ -100,28 +104,39 @@ export async function generateSource(input: SourceInput): Promise<SourceResult> 
   }
   if (pending.length > 0) return fail();
 
+  const prettier = (await input.prettier) ?? {};
+  // The schema declarations are formatted on their own, while the rest of the file is emitted (in
+  // the worker toolchain, at the same time): prettier formats each top-level statement alone, so
+  // the bytes are those of one pass over the file, which then has less to do.
+  const regions = new Regions();
+  const declarations = types.declarations === "" ? "" : regions.final(formatDeclarations(toolchain, types.declarations, prettier));
   const out = input.out === undefined ? resolve(dirname(configFile), defaultOut(config)) : resolve(input.out);
   const hash = fingerprint(models, new Map(schemaFiles.map((f) => [posix(relative(dirname(configFile), f)), readFile(f) ?? ""])));
-  const emitted = emitSource(
-    plan(models, {
+  const emitted = emitSource({
+    ...plan(models, {
       configFile,
       outFile: out,
       config,
-      schemaTypes: types,
+      schemaTypes: { ...types, declarations },
       typeParameters: references.typeParameters,
       validators,
       fingerprint: hash,
-      defaultFormatting: Object.keys(input.prettier ?? {}).length === 0,
+      defaultFormatting: Object.keys(prettier).length === 0,
     }),
-  );
+    regions,
+  });
   const outDir = dirname(out);
   const head = banner({
     config: posix(relative(outDir, configFile)),
     out: out === resolve(dirname(configFile), defaultOut(config)) ? undefined : basename(out),
     fingerprint: hash,
   });
-  const text = await formatSource(head + emitted, input.prettier ?? {});
+  const text = await regions.afterFormat(await toolchain.format(regions.beforeFormat(head + emitted), prettier));
   return { ok: true, text, out, models, fingerprint: hash, files };
+}
+
+async function formatDeclarations(toolchain: Toolchain, declarations: string, prettier: PrettierOptions): Promise<string> {
+  return (await toolchain.format(declarations, prettier)).trimEnd();
 }
 
 function defaultOut(config: Record<string, unknown>): string {

@@ -1,13 +1,14 @@
 import { createRequire } from "node:module";
 import type * as TsMorph from "ts-morph";
 
-/**
- * ts-morph, loaded with `require`: imported as ESM, Node first scans its CommonJS bundle for export
- * names, about 70 ms of a cold `cachegen generate`, whose time is mostly module loading.
- */
-const tsMorph = createRequire(import.meta.url)("ts-morph") as typeof TsMorph;
+let loaded: typeof TsMorph | undefined;
 
-export const { Node, Project, StructureKind, SyntaxKind, ts } = tsMorph;
-export type Node = TsMorph.Node;
-export type Project = TsMorph.Project;
-export type StructureKind = TsMorph.StructureKind;
+/**
+ * ts-morph, loaded on first use: loading it (and the TypeScript compiler it bundles) is the largest
+ * part of a cold `cachegen generate`, so the generator starts its other work first. Loaded with
+ * `require`, because as an ES import Node first scans the CommonJS bundle for its export names.
+ */
+export function tsMorph(): typeof TsMorph {
+  loaded ??= createRequire(import.meta.url)("ts-morph") as typeof TsMorph;
+  return loaded;
+}

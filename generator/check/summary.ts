@@ -1,7 +1,11 @@
-import type { Expression } from "ts-morph";
-import { Node, Project, SyntaxKind } from "../ts-morph.js";
+import type * as TsMorph from "ts-morph";
 import { aliasModels, type AliasModel, type ClassRef } from "../config/model.js";
+import { tsMorph } from "../ts-morph.js";
 import type { SemanticChange } from "./change.js";
+
+// `generate` loads this module only on drift, so ts-morph loads with it.
+const { Node, Project, SyntaxKind } = tsMorph();
+type Node = TsMorph.Node;
 
 interface AliasFacts {
   readonly model: AliasModel;
@@ -58,7 +62,7 @@ function describe(text: string): Map<string, AliasFacts> {
   );
   const values = new Map(
     (file.getInterface("CacheValues")?.getProperties() ?? []).map((p) => [
-      String(plain(p.getNameNode() as Expression) ?? p.getName()),
+      String(plain(p.getNameNode() as TsMorph.Expression) ?? p.getName()),
       p.getTypeNode()?.getText() ?? "unknown",
     ]),
   );

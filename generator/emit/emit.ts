@@ -5,13 +5,15 @@ import type {
   ImportSpecifierStructure,
   OptionalKind,
   PropertySignatureStructure,
+  Project,
   SourceFileStructure,
   StatementStructures,
   VariableStatementStructure,
 } from "ts-morph";
 import { packageRoot } from "../package-root.js";
-import { Project, StructureKind } from "../ts-morph.js";
+import { tsMorph } from "../ts-morph.js";
 import { propertyKey } from "./literal.js";
+import type { Regions } from "./regions.js";
 
 /** A named import of the generated file; `local` differs from `name` only to avoid a clash. */
 export interface ImportName {
@@ -52,15 +54,20 @@ export interface EmitInput {
   readonly aliases: readonly AliasTypes[];
   /** The registry options object literal. */
   readonly options: string;
+  /** Where the big pieces wait while ts-morph prints the rest; `declarations` may already be one. */
+  readonly regions: Regions;
 }
 
 /**
  * Fills `templates/caches.ts`, a valid TypeScript skeleton, through ts-morph: the template's
  * structure is read once, every list is filled in, and the file is printed once. Editing a parsed
  * file instead re-parses it on every manipulation, which for 200 aliases costs more than the rest of
- * generation together.
+ * generation together. The declarations, validators and config literal, most of a big file, are
+ * placeholders (see {@link Regions}) while ts-morph prints and parses it.
  */
 export function emitSource(input: EmitInput): string {
+  const { Project, StructureKind } = tsMorph();
+  const { regions } = input;
   const project = new Project({ useInMemoryFileSystem: true, skipLoadingLibFiles: true });
   const structure = templateStructure(project);
   const statements = structure.statements as (string | StatementStructures)[];
@@ -87,9 +94,10 @@ export function emitSource(input: EmitInput): string {
     if (typeof statement !== "string" && statement.kind !== StructureKind.ImportDeclaration) statement.leadingTrivia = "\n";
   }
   // Inserted back to front so the indexes found above stay valid.
-  if (input.validators !== "") statements.splice(caches.index, 0, `\n${input.validators}`);
+  if (input.validators !== "") statements.splice(caches.index, 0, `\n${regions.raw(input.validators)}`);
   const config = find(StructureKind.VariableStatement, "config");
-  statements[config.index] = configStatement(config.node, input.config, input.configLaidOut);
+  const configText = configStatement(config.node, input.config, input.configLaidOut);
+  statements[config.index] = `\n${input.configLaidOut ? regions.final(configText) : regions.raw(configText)}`;
   if (input.declarations !== "") statements.splice(config.index, 0, `\n${input.declarations}`);
   statements.splice(find(StructureKind.ImportDeclaration, "cachegen").index + 1, 0, ...input.imports.map(importStructure));
   return project.createSourceFile("caches.ts", structure).getFullText();
@@ -98,21 +106,24 @@ export function emitSource(input: EmitInput): string {
 /**
  * The config statement as text, under the template's doc comment (as text, it escapes the structure
  * printer, which would re-indent a multi-line initializer). When the literal is already laid out as
- * default prettier would (see `literal`), it is marked for prettier to skip: formatting it again is
- * most of prettier's work on a big config. With a project's own prettier config, prettier formats it.
+ * default prettier would (see `literal`), it bypasses prettier, which would spend most of its time
+ * on it for a big config, and is marked `prettier-ignore` for a project that formats generated
+ * files. With a project's own prettier config, prettier formats it.
  */
 function configStatement(template: VariableStatementStructure, literal: string, laidOut: boolean): string {
   const docs = (template.docs ?? []).map((d) => `/** ${typeof d === "string" ? d : String(d.description ?? "")} */\n`);
-  return `\n${docs.join("")}${laidOut ? "// prettier-ignore\n" : ""}const config = ${literal} as const;`;
+  return `${docs.join("")}${laidOut ? "// prettier-ignore\n" : ""}const config = ${literal} as const;`;
 }
 
 function statementName(statement: StatementStructures): string | undefined {
+  const { StructureKind } = tsMorph();
   if (statement.kind === StructureKind.ImportDeclaration) return statement.moduleSpecifier;
   if (statement.kind === StructureKind.VariableStatement) return statement.declarations[0]?.name;
   return "name" in statement ? statement.name : undefined;
 }
 
 function importStructure(entry: UserImport): ImportDeclarationStructure {
+  const { StructureKind } = tsMorph();
   return {
     kind: StructureKind.ImportDeclaration,
     moduleSpecifier: entry.specifier,

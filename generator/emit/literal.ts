@@ -32,8 +32,9 @@ const WIDTH = 80;
  * entry per line with trailing commas), so the generated file can leave it out of its prettier pass.
  */
 export function literal(value: unknown, replace: StringReplacer, segments: Segments = [], indent = 0, column = indent): string {
-  const flat = inline(value, replace, segments);
-  if (value === null || typeof value !== "object" || column + flat.length <= WIDTH) return flat;
+  if (value === null || typeof value !== "object") return scalar(value, replace, segments);
+  const flat = inline(value, replace, segments, WIDTH - column);
+  if (flat !== undefined) return flat;
   const pad = " ".repeat(indent + 2);
   const lines = Array.isArray(value)
     ? value.map((item, i) => `${pad}${literal(item, replace, [...segments, i], indent + 2)},`)
@@ -45,10 +46,31 @@ export function literal(value: unknown, replace: StringReplacer, segments: Segme
   return `${open}\n${lines.join("\n")}\n${" ".repeat(indent)}${close}`;
 }
 
-function inline(value: unknown, replace: StringReplacer, segments: Segments): string {
-  if (typeof value === "string") return replace(value, segments) ?? JSON.stringify(value);
-  if (value === null || typeof value !== "object") return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map((item, i) => inline(item, replace, [...segments, i])).join(", ")}]`;
-  const entries = Object.entries(value).map(([key, child]) => `${propertyKey(key, true)}: ${inline(child, replace, [...segments, key])}`);
-  return entries.length === 0 ? "{}" : `{ ${entries.join(", ")} }`;
+/**
+ * `value` on one line, or `undefined` as soon as that is known to exceed `room` characters: a big
+ * object is given up after a line's worth of work instead of being printed whole at every depth.
+ */
+function inline(value: unknown, replace: StringReplacer, segments: Segments, room: number): string | undefined {
+  if (value === null || typeof value !== "object") {
+    const text = scalar(value, replace, segments);
+    return text.length <= room ? text : undefined;
+  }
+  const array = Array.isArray(value);
+  const entries: [string, unknown, string | number][] = array
+    ? value.map((item, i) => ["", item, i])
+    : Object.entries(value).map(([key, child]) => [`${propertyKey(key, true)}: `, child, key]);
+  if (entries.length === 0) return array ? "[]" : "{}";
+  let text = array ? "[" : "{ ";
+  for (const [i, [head, child, segment]] of entries.entries()) {
+    text += (i === 0 ? "" : ", ") + head;
+    const printed = inline(child, replace, [...segments, segment], room - text.length);
+    if (printed === undefined) return undefined;
+    text += printed;
+  }
+  text += array ? "]" : " }";
+  return text.length <= room ? text : undefined;
+}
+
+function scalar(value: unknown, replace: StringReplacer, segments: Segments): string {
+  return (typeof value === "string" ? replace(value, segments) : undefined) ?? JSON.stringify(value);
 }

@@ -40,7 +40,7 @@ export const RESERVED_NAMES: ReadonlySet<string> = new Set([
  * names, each alias's value and cache type, the config literal with run-time env reads, and the
  * registry options. Everything is computed here, before ts-morph is touched.
  */
-export function plan(models: readonly AliasModel[], context: PlanContext): EmitInput {
+export function plan(models: readonly AliasModel[], context: PlanContext): Omit<EmitInput, "regions"> {
   const runtime = new Map<string, boolean>();
   const use = (name: string, typeOnly = true) => runtime.set(name, (runtime.get(name) ?? true) && typeOnly);
   const taken = new Set([...RESERVED_NAMES, ...context.schemaTypes.names]);

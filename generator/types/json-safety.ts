@@ -1,5 +1,5 @@
-import type { Type } from "ts-morph";
-import { Node, ts } from "../ts-morph.js";
+import type { Node, Type } from "ts-morph";
+import { tsMorph } from "../ts-morph.js";
 
 // Built-ins whose values JSON.stringify turns into something else ({} , a string, or nothing).
 const NOT_JSON = new Set([
@@ -22,6 +22,7 @@ export interface JsonUnsafe {
  * Set, bigint, functions, symbols and class instances. `any` and `unknown` pass: nothing is known.
  */
 export function jsonUnsafe(type: Type, name: string, at: Node): JsonUnsafe[] {
+  const morph = tsMorph();
   const found: JsonUnsafe[] = [];
   // The types being visited on the current path: a recursive type stops here, a type met again
   // elsewhere is visited again so each of its paths is reported.
@@ -31,14 +32,14 @@ export function jsonUnsafe(type: Type, name: string, at: Node): JsonUnsafe[] {
     if (t.isAny() || t.isUnknown() || t.isNull() || t.isUndefined() || t.isString() || t.isNumber() || t.isBoolean()) return;
     if (t.isLiteral() && !t.isBigIntLiteral()) return;
     if (t.isBooleanLiteral() || t.isTemplateLiteral() || t.isEnum()) return;
-    if (t.isBigInt() || t.isBigIntLiteral() || (t.getFlags() & ts.TypeFlags.ESSymbolLike) !== 0) {
+    if (t.isBigInt() || t.isBigIntLiteral() || (t.getFlags() & morph.ts.TypeFlags.ESSymbolLike) !== 0) {
       found.push({ path, type: t.getText(at) });
       return;
     }
     if (t.isUnion()) return t.getUnionTypes().forEach((member) => visit(member, path));
     if (t.isIntersection()) return t.getIntersectionTypes().forEach((member) => visit(member, path));
     const symbol = t.getSymbol();
-    const isClass = symbol?.getDeclarations().some((d) => Node.isClassDeclaration(d)) ?? false;
+    const isClass = symbol?.getDeclarations().some((d) => morph.Node.isClassDeclaration(d)) ?? false;
     if (t.getCallSignatures().length > 0 || isClass || (symbol !== undefined && NOT_JSON.has(symbol.getName()))) {
       found.push({ path, type: t.getText(at) });
       return;

@@ -1,6 +1,7 @@
-import { compile, type JSONSchema } from "json-schema-to-typescript";
-import { Project } from "../ts-morph.js";
+import type { JSONSchema } from "json-schema-to-typescript";
+import { tsMorph } from "../ts-morph.js";
 import { pascalCase } from "../emit/literal.js";
+import type { Toolchain } from "../toolchain/toolchain.js";
 
 /** Value types compiled from schemas: the declarations, and each alias's type expression. */
 export interface SchemaTypes {
@@ -20,7 +21,7 @@ const ROOT = "CachegenSchemaRoot";
  * (`redis_alt` → `RedisAltValue`), so names never depend on traversal order. The root itself is
  * only a carrier: its property types say which name each alias got, then it is dropped.
  */
-export async function schemaTypes(schemas: ReadonlyMap<string, object | boolean>): Promise<SchemaTypes> {
+export async function schemaTypes(schemas: ReadonlyMap<string, object | boolean>, toolchain: Toolchain): Promise<SchemaTypes> {
   const types = new Map<string, string>();
   const properties: Record<string, JSONSchema> = {};
   const order: string[] = [];
@@ -37,7 +38,10 @@ export async function schemaTypes(schemas: ReadonlyMap<string, object | boolean>
   if (order.length === 0) return { declarations: "", types, names: new Set() };
 
   const root: JSONSchema = { title: ROOT, type: "object", additionalProperties: false, required: Object.keys(properties), properties };
-  const text = await compile(root, ROOT, { bannerComment: "", format: false, declareExternallyReferenced: true });
+  const compiled = toolchain.compileSchema(root, ROOT);
+  // Loading ts-morph takes longer than the compile: with a worker toolchain, both happen at once.
+  const { Project } = tsMorph();
+  const text = await compiled;
   const project = new Project({ useInMemoryFileSystem: true, skipLoadingLibFiles: true });
   const file = project.createSourceFile("types.ts", text);
   const carrier = file.getInterfaceOrThrow(ROOT);

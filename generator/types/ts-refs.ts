@@ -1,6 +1,6 @@
 import { dirname, relative, resolve } from "node:path";
-import type { ExportedDeclarations, SourceFile } from "ts-morph";
-import { Node, Project, ts } from "../ts-morph.js";
+import type { ExportedDeclarations, Project, SourceFile } from "ts-morph";
+import { tsMorph } from "../ts-morph.js";
 import { closest, type Segments } from "../../runtime/config/problems.js";
 import type { PendingProblem } from "../problems.js";
 import { jsonUnsafe } from "./json-safety.js";
@@ -30,6 +30,7 @@ export function tsRefChecker(configFile: string, fileExists: (path: string) => b
   const configDir = dirname(configFile);
   let project: Project | undefined;
   const sourceFile = (path: string): SourceFile => {
+    const { Project, ts } = tsMorph();
     project ??= new Project({
       skipAddingFilesFromTsConfig: true,
       compilerOptions: {
@@ -59,7 +60,7 @@ export function tsRefChecker(configFile: string, fileExists: (path: string) => b
       }
       const mismatch = kindMismatch(declaration, kind);
       if (mismatch !== undefined) return problem(`${shown}#${name} is ${mismatch}`);
-      const typeParameters = Node.isClassDeclaration(declaration) ? declaration.getTypeParameters().length : 0;
+      const typeParameters = tsMorph().Node.isClassDeclaration(declaration) ? declaration.getTypeParameters().length : 0;
       if (!options.jsonSafe) return { problems: [], typeParameters, file };
       const unsafe = jsonUnsafe(declaration.getType(), name, declaration);
       return {
@@ -75,6 +76,7 @@ export function tsRefChecker(configFile: string, fileExists: (path: string) => b
 }
 
 function kindMismatch(declaration: ExportedDeclarations, kind: RefKind): string | undefined {
+  const { Node } = tsMorph();
   const isType =
     Node.isInterfaceDeclaration(declaration) ||
     Node.isTypeAliasDeclaration(declaration) ||
