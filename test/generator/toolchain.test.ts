@@ -1,11 +1,12 @@
 import { writeFileSync } from "node:fs";
+import type { JSONSchema } from "json-schema-to-typescript";
 import { join } from "node:path";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { Regions } from "../../generator/emit/regions.js";
 import { inProcess, startToolchain, type Toolchain } from "../../generator/toolchain/toolchain.js";
 import { packedProject } from "../helpers/packed-project.js";
 
-const SCHEMA = { title: "Root", type: "object", properties: { id: { type: "string" } }, required: ["id"], additionalProperties: false };
+const SCHEMA: JSONSchema = { title: "Root", type: "object", properties: { id: { type: "string" } }, required: ["id"], additionalProperties: false };
 
 /** What every toolchain must do alike, wherever it runs. */
 async function exercise(toolchain: Toolchain) {
