@@ -1,6 +1,6 @@
 import { writeFileSync } from "node:fs";
-import type { JSONSchema } from "json-schema-to-typescript";
 import { join } from "node:path";
+import type { JSONSchema } from "json-schema-to-typescript";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { Regions } from "../../generator/emit/regions.js";
 import { inProcess, startToolchain, type Toolchain } from "../../generator/toolchain/toolchain.js";
