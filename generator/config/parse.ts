@@ -1,6 +1,17 @@
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from "yaml";
+import { createRequire } from "node:module";
+import type * as Yaml from "yaml";
 import { formatPath, type Segments } from "../../runtime/config/problems.js";
 import type { PendingProblem, Problem } from "../problems.js";
+
+type Node = Yaml.Node;
+
+let loadedYaml: typeof Yaml | undefined;
+
+/** yaml, loaded on first use: a valid JSON config never needs it (about 40 ms of a cold run). */
+function yaml(): typeof Yaml {
+  loadedYaml ??= createRequire(import.meta.url)("yaml") as typeof Yaml;
+  return loadedYaml;
+}
 
 /** A config file's text and where the config sits in it (`["cachegen"]` inside package.json). */
 export interface ConfigSource {
@@ -49,6 +60,7 @@ export function parseConfig(source: ConfigSource): ParsedConfig {
 }
 
 function parsePositioned(source: ConfigSource): ParsedConfig {
+  const { LineCounter, parseDocument } = yaml();
   const lineCounter = new LineCounter();
   const doc = parseDocument(source.text, { lineCounter, uniqueKeys: false, prettyErrors: false, schema: "core" });
   const root = source.root ?? [];
@@ -82,6 +94,7 @@ function parsePositioned(source: ConfigSource): ParsedConfig {
 
 /** The node for `segments`: a map key when the path ends at a key; with `exact`, nothing short of it. */
 function deepest(node: unknown, segments: Segments, exact = false): Node | undefined {
+  const { isMap, isScalar, isSeq } = yaml();
   let current = node as Node | undefined;
   for (const [i, segment] of segments.entries()) {
     const last = i === segments.length - 1;
@@ -100,6 +113,7 @@ function deepest(node: unknown, segments: Segments, exact = false): Node | undef
 }
 
 function duplicates(node: Node, segments: Segments, report: (key: Node, segments: Segments, name: string) => void): void {
+  const { isMap, isPair, isScalar, isSeq } = yaml();
   if (isMap(node)) {
     const seen = new Set<string>();
     for (const pair of node.items) {
