@@ -1,5 +1,6 @@
 import { createRequire } from "node:module";
 import type * as TsMorph from "ts-morph";
+import { preloadTsMorph } from "./code-cache.js";
 
 let loaded: typeof TsMorph | undefined;
 
@@ -9,6 +10,9 @@ let loaded: typeof TsMorph | undefined;
  * `require`, because as an ES import Node first scans the CommonJS bundle for its export names.
  */
 export function tsMorph(): typeof TsMorph {
-  loaded ??= createRequire(import.meta.url)("ts-morph") as typeof TsMorph;
+  if (loaded === undefined) {
+    preloadTsMorph();
+    loaded = createRequire(import.meta.url)("ts-morph") as typeof TsMorph;
+  }
   return loaded;
 }
