@@ -105,9 +105,10 @@ export async function generateSource(input: SourceInput): Promise<SourceResult> 
   if (pending.length > 0) return fail();
 
   const prettier = (await input.prettier) ?? {};
-  // The schema declarations are formatted on their own, while the rest of the file is emitted (in
-  // the worker toolchain, at the same time): prettier formats each top-level statement alone, so
-  // the bytes are those of one pass over the file, which then has less to do.
+  // The schema declarations are formatted on their own while the rest of the file is emitted (in
+  // the worker toolchain, at the same time), and stand in the file as a placeholder until then.
+  // Prettier formats each top-level statement alone, so the bytes are those of one pass over the
+  // whole file, which then has less to do.
   const regions = new Regions();
   const declarations = types.declarations === "" ? "" : regions.final(formatDeclarations(toolchain, types.declarations, prettier));
   const out = input.out === undefined ? resolve(dirname(configFile), defaultOut(config)) : resolve(input.out);

@@ -1,7 +1,7 @@
 import type { JSONSchema } from "json-schema-to-typescript";
-import { tsMorph } from "../ts-morph.js";
 import { pascalCase } from "../emit/literal.js";
 import type { Toolchain } from "../toolchain/toolchain.js";
+import { tsMorph } from "../ts-morph.js";
 
 /** Value types compiled from schemas: the declarations, and each alias's type expression. */
 export interface SchemaTypes {

@@ -1,8 +1,8 @@
 import { dirname, relative, resolve } from "node:path";
 import type { ExportedDeclarations, Project, SourceFile } from "ts-morph";
-import { tsMorph } from "../ts-morph.js";
 import { closest, type Segments } from "../../runtime/config/problems.js";
 import type { PendingProblem } from "../problems.js";
+import { tsMorph } from "../ts-morph.js";
 import { jsonUnsafe } from "./json-safety.js";
 
 /** What a reference must name: a class (`new`ed), a function, or a type. */
