@@ -3,6 +3,8 @@ import type { Duration } from "./duration.js";
 import type { BasePlugin } from "./plugins/base.js";
 import type { Serializer } from "./serializers/serializer.js";
 
+// The options of caches and of their operations. All public: index.ts exports every type here.
+
 /** Builds the stored key from the caller's key and the namespace in effect (`""` for none). */
 export type KeyBuilder = (key: string, namespace: string) => string;
 

@@ -1,16 +1,7 @@
 // The public runtime API. Curated: what is not exported here is internal.
 export { Cache } from "./cache.js";
-export type {
-  CacheOptions,
-  CasVersion,
-  GetOptions,
-  GetOrSetOptions,
-  KeyBuilder,
-  OperationOptions,
-  SetOptions,
-  ValueValidator,
-  VersionedValue,
-} from "./cache-options.js";
+// Every type in cache-options.ts is public: the options of caches and operations.
+export type * from "./cache-options.js";
 export { MemoryCache } from "./backends/memory.js";
 export type { MemoryCacheOptions } from "./backends/memory.js";
 export { RedisCache } from "./backends/redis.js";
