@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import Module, { createRequire } from "node:module";
 import { dirname, join, sep } from "node:path";
 import { Script } from "node:vm";
@@ -76,12 +76,17 @@ function readIfExists(file: string): Buffer | undefined {
 
 /** Written at exit, so the cache holds every function the run compiled, not only the top level. */
 function save(script: Script, cacheFile: string): void {
+  const temporary = `${cacheFile}.${process.pid}`;
   try {
     mkdirSync(dirname(cacheFile), { recursive: true });
-    const temporary = `${cacheFile}.${process.pid}`;
     writeFileSync(temporary, script.createCachedData());
     renameSync(temporary, cacheFile);
   } catch {
-    // A read-only node_modules: the next run compiles again.
+    // A read-only node_modules or a full disk: the next run compiles again.
+    try {
+      rmSync(temporary, { force: true });
+    } catch {
+      // Nothing more to do at exit.
+    }
   }
 }

@@ -108,9 +108,13 @@ export async function generateSource(input: SourceInput): Promise<SourceResult> 
   // The schema declarations are formatted on their own while the rest of the file is emitted (in
   // the worker toolchain, at the same time), and stand in the file as a placeholder until then.
   // Prettier formats each top-level statement alone, so the bytes are those of one pass over the
-  // whole file, which then has less to do.
+  // whole file, which then has less to do; options about the whole file need that one pass.
   const regions = new Regions();
-  const declarations = types.declarations === "" ? "" : regions.final(formatDeclarations(toolchain, types.declarations, prettier));
+  const separately = WHOLE_FILE_OPTIONS.every((option) => prettier[option] === undefined || prettier[option] === false);
+  const declarations =
+    types.declarations === "" || !separately
+      ? types.declarations
+      : regions.final(formatDeclarations(toolchain, types.declarations, prettier));
   const out = input.out === undefined ? resolve(dirname(configFile), defaultOut(config)) : resolve(input.out);
   const hash = fingerprint(models, new Map(schemaFiles.map((f) => [posix(relative(dirname(configFile), f)), readFile(f) ?? ""])));
   const emitted = emitSource({
@@ -135,6 +139,9 @@ export async function generateSource(input: SourceInput): Promise<SourceResult> 
   const text = await regions.afterFormat(await toolchain.format(regions.beforeFormat(head + emitted), prettier));
   return { ok: true, text, out, models, fingerprint: hash, files };
 }
+
+/** Prettier options that make a file's formatting more than that of its statements one by one. */
+const WHOLE_FILE_OPTIONS = ["insertPragma", "requirePragma", "rangeStart", "rangeEnd", "cursorOffset"] as const;
 
 async function formatDeclarations(toolchain: Toolchain, declarations: string, prettier: PrettierOptions): Promise<string> {
   return (await toolchain.format(declarations, prettier)).trimEnd();

@@ -19,25 +19,38 @@ export const inProcess: Toolchain = { ...tasks, close: async () => {} };
 
 /**
  * Starts the worker toolchain, or returns {@link inProcess} when there is no built worker (the
- * sources run under a TypeScript loader, which a worker would not inherit). A worker that fails
- * hands its calls, pending and later, to {@link inProcess}: it only ever costs speed.
+ * sources run under a TypeScript loader, which a worker would not inherit) or no worker may start.
+ * Whatever the worker cannot do runs in process instead: a call whose arguments or result cannot
+ * be copied between threads (a prettier config holding plugin objects), and every call, pending or
+ * later, once the worker fails or the toolchain is closed. The worker only ever costs speed.
  */
 export function startToolchain(file = fileURLToPath(new URL("./worker.js", import.meta.url))): Toolchain {
   if (!existsSync(file)) return inProcess;
-  const worker = new Worker(file);
+  let worker: Worker;
+  try {
+    worker = new Worker(file);
+  } catch {
+    // Node's permission model without --allow-worker, or no threads to spare.
+    return inProcess;
+  }
   const pending = new Map<number, { request: TaskRequest; resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   let failed = false;
   let nextId = 0;
   const local = (request: TaskRequest) =>
     (inProcess[request.method] as (...args: readonly unknown[]) => Promise<unknown>)(...request.args);
+  const takeOver = (id: number) => {
+    const call = pending.get(id);
+    pending.delete(id);
+    if (call !== undefined) local(call.request).then(call.resolve, call.reject);
+  };
   const fail = () => {
     failed = true;
-    for (const { request, resolve, reject } of pending.values()) local(request).then(resolve, reject);
-    pending.clear();
+    for (const id of [...pending.keys()]) takeOver(id);
   };
   worker.on("message", (reply: TaskReply) => {
     const call = pending.get(reply.id);
     if (call === undefined) return;
+    if ("uncloneable" in reply) return takeOver(reply.id);
     pending.delete(reply.id);
     if ("result" in reply) call.resolve(reply.result);
     else call.reject(Object.assign(new Error(reply.error.message), { name: reply.error.name }));
@@ -49,7 +62,11 @@ export function startToolchain(file = fileURLToPath(new URL("./worker.js", impor
     if (failed) return local(request) as Promise<never>;
     return new Promise((resolve, reject) => {
       pending.set(request.id, { request, resolve: resolve as (value: unknown) => void, reject });
-      worker.postMessage(request);
+      try {
+        worker.postMessage(request);
+      } catch {
+        takeOver(request.id);
+      }
     });
   };
   return {
@@ -58,6 +75,7 @@ export function startToolchain(file = fileURLToPath(new URL("./worker.js", impor
     format: (...args) => call("format", args),
     close: async () => {
       worker.off("exit", fail);
+      fail();
       await worker.terminate();
     },
   };

@@ -8,9 +8,11 @@ export interface TaskRequest {
   readonly args: readonly unknown[];
 }
 
+/** A result, an error, or word that the result cannot be copied to the main thread. */
 export type TaskReply =
   | { readonly id: number; readonly result: unknown }
-  | { readonly id: number; readonly error: { readonly name: string; readonly message: string } };
+  | { readonly id: number; readonly error: { readonly name: string; readonly message: string } }
+  | { readonly id: number; readonly uncloneable: true };
 
 /** Code shaped like a generated file, for prettier's first, cold pass. */
 const WARM_UP = `import { CacheRegistry, type MemoryCache, type RedisCache } from "cachegen";
@@ -35,12 +37,19 @@ let queue: Promise<unknown> = loaded;
 
 port.on("message", ({ id, method, args }: TaskRequest) => {
   queue = queue.then(async () => {
+    let result: unknown;
     try {
       const run = tasks[method] as (...a: readonly unknown[]) => Promise<unknown>;
-      port.postMessage({ id, result: await run(...args) } satisfies TaskReply);
+      result = await run(...args);
     } catch (error) {
       const { name, message } = error instanceof Error ? error : new Error(String(error));
       port.postMessage({ id, error: { name, message } } satisfies TaskReply);
+      return;
+    }
+    try {
+      port.postMessage({ id, result } satisfies TaskReply);
+    } catch {
+      port.postMessage({ id, uncloneable: true } satisfies TaskReply);
     }
   });
 });

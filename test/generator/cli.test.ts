@@ -75,6 +75,18 @@ describe("cachegen generate", () => {
     expect(text).not.toContain("prettier-ignore");
   });
 
+  it("applies a prettier option about the whole file once, schema declarations included", async () => {
+    const schema = { type: "object", properties: { id: { type: "string" } } };
+    const config = { a: { cache: "memory", serializer: { class: "json", schema } }, b: { cache: "memory", serializer: { class: "json", schema } } };
+    writeFileSync(join(dir, "cachegen.config.json"), JSON.stringify(config));
+    writeFileSync(join(dir, ".prettierrc"), JSON.stringify({ insertPragma: true }));
+    await cli(dir, ["generate"]);
+    const text = readFileSync(join(dir, "caches.ts"), "utf8");
+    expect(text.match(/@format/g)).toHaveLength(1);
+    expect(text).toMatch(/^\/\*\* @format \*\/\n/);
+    expect(text).toContain("export interface AValue {\n  id?: string;\n");
+  });
+
   it("reports every problem as file:line:col  path  message, exits 2 and writes nothing", async () => {
     writeFileSync(join(dir, "cachegen.config.json"), '{\n  "a": { "cache": "redis", "pot": 1 },\n  "b": { "cache": "memory", "ttl": "soon" }\n}\n');
     const { code, stdout, stderr } = await cli(dir, ["generate"]);

@@ -1,5 +1,7 @@
-import { writeFileSync } from "node:fs";
+import { execFile } from "node:child_process";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import type { JSONSchema } from "json-schema-to-typescript";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { Regions } from "../../generator/emit/regions.js";
@@ -33,8 +35,9 @@ describe("the toolchain (json-schema-to-typescript and prettier)", () => {
 
   describe("in the worker of the packed package", () => {
     let start: typeof startToolchain;
+    let project: string;
     beforeAll(async () => {
-      const project = await packedProject();
+      project = await packedProject();
       ({ startToolchain: start } = (await import(
         join(project, "node_modules", "cachegen", "dist", "generator", "toolchain", "toolchain.js")
       )) as { startToolchain: typeof startToolchain });
@@ -44,6 +47,37 @@ describe("the toolchain (json-schema-to-typescript and prettier)", () => {
       const toolchain = start();
       expect(toolchain).not.toBe(inProcess);
       await exercise(toolchain);
+    });
+
+    it("runs in process what cannot cross threads: a prettier config holding plugin objects", async () => {
+      const dir = join(inject("runDir"), "prettier-plugin-config");
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, "prettier.config.mjs"), "export default { semi: false, plugins: [{ name: 'inline', noop: () => 0 }] };\n");
+      const toolchain = start();
+      try {
+        const options = await toolchain.prettierOptions(join(dir, "caches.ts"));
+        expect(options).toMatchObject({ semi: false, plugins: [{ name: "inline", noop: expect.any(Function) }] });
+        expect(await toolchain.format("const a = {b:1}", options)).toBe("const a = { b: 1 }\n");
+      } finally {
+        await toolchain.close();
+      }
+    });
+
+    it("generates in process where no worker may start (Node's permission model)", async () => {
+      const dir = join(inject("runDir"), "no-workers");
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, "cachegen.config.json"), JSON.stringify({ a: { cache: "memory", serializer: { class: "json", schema: SCHEMA } } }));
+      const bin = join(project, "node_modules", "cachegen", "dist", "generator", "bin.js");
+      const flags = ["--experimental-permission", "--allow-fs-read=*", "--allow-fs-write=*", "--no-warnings"];
+      const { stdout } = await promisify(execFile)(process.execPath, [...flags, bin, "generate"], { cwd: dir });
+      expect(stdout).toMatch(/^wrote caches\.ts \(1 alias\)/);
+      expect(readFileSync(join(dir, "caches.ts"), "utf8")).toContain("export interface Root {");
+    });
+
+    it("runs calls made after close in process", async () => {
+      const toolchain = start();
+      await toolchain.close();
+      expect(await toolchain.format("const a = {b:1}", {})).toBe("const a = { b: 1 };\n");
     });
   });
 });
