@@ -59,7 +59,7 @@ describe("schema/cachegen.schema.json", () => {
         },
         clu: { cache: "aiocache.backends.redis.RedisCache", cluster: { nodes: [{ host: "127.0.0.1", port: 7000 }] } },
         sen: { cache: "redis", sentinels: [{ host: "127.0.0.1", port: 26379 }], sentinel_name: "mymaster", db: "${DB:-0}" },
-        mc: { cache: "memcached", servers: ["127.0.0.1:11211", "127.0.0.1:11212"], pool_size: 2, ttl: 0.5 },
+        mc: { cache: "memcached", servers: ["127.0.0.1:11211", "127.0.0.1:11212"], pool_size: 2, ttl: 0.5, item_size: 2097152, generation_ttl: "250ms" },
         mc2: { cache: "aiocache.MemcachedCache", endpoint: "127.0.0.1", port: 11211 },
         own: { cache: "./backends/disk.ts#DiskCache", directory: "/tmp/cache", serializer: { class: "./ser.ts#Ser", level: 9 } },
         "any alias name, even with spaces": { cache: "memory" },

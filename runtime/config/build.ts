@@ -64,6 +64,8 @@ const FIELDS: Readonly<Record<string, readonly [option: string, kind: EnvKind]>>
   sentinel_name: ["sentinelName", "string"],
   hash_tag: ["hashTag", "boolean"],
   pool_size: ["poolSize", "integer"],
+  item_size: ["itemSize", "integer"],
+  generation_ttl: ["generationTtl", "duration"],
 };
 
 /**

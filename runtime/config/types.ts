@@ -53,6 +53,8 @@ export interface AliasConfig {
   readonly hash_tag?: boolean;
   readonly servers?: readonly string[];
   readonly pool_size?: number | EnvRef;
+  readonly item_size?: number | EnvRef;
+  readonly generation_ttl?: Duration | EnvRef;
   readonly [option: string]: unknown;
 }
 

@@ -202,6 +202,20 @@ describe("CacheRegistry", () => {
     expect(() => registry.create("env")).toThrow(/environment variable APP_TTL is not set; set it or write \$\{APP_TTL:-default\}/);
   });
 
+  it("passes memcached's item_size and generation_ttl to the cache", async () => {
+    const registry = new CacheRegistry({
+      mc: { cache: "memcached", port: 1, item_size: 4096, generation_ttl: "${GEN_TTL:-0.5}", serializer: { class: "string" } },
+      bad: { cache: "memcached", item_size: 100 },
+    });
+    const cache = registry.create("mc");
+    // Refused before anything is sent: nothing listens on port 1.
+    await expect(cache.set("big", "x".repeat(5000))).rejects.toThrow(/item size of 4096 bytes/);
+    await cache.close();
+    expect(() => registry.create("bad")).toThrow(/itemSize: 100 is not a size in bytes of at least 1024/);
+    vi.stubEnv("GEN_TTL", "soon");
+    expect(() => registry.create("mc")).toThrow(/mc\.generation_ttl: environment variable GEN_TTL="soon"/);
+  });
+
   it("builds user modules for backends, serializers, plugins and key builders", async () => {
     class Shout extends BasePlugin {
       constructor(readonly options: Record<string, unknown>) {
