@@ -1,7 +1,7 @@
 import { cacheGetter, type LooseChoice } from "./cache-choice.js";
 import { keyMaker, type KeyOptions, type Receiver } from "./call-key.js";
 import { GuardedCache } from "./guarded.js";
-import type { CacheSwitches, WrapperOptions } from "./options.js";
+import { callSwitches, REFRESH, type CacheSwitches, type WrapperOptions } from "./options.js";
 
 /** Settings of `cached` and `cachedStampede`, whatever their cache choice. */
 export interface CachedOptions<R = unknown> extends WrapperOptions, KeyOptions {
@@ -64,11 +64,10 @@ export function createEngine<A extends unknown[], R>(
   const store = new GuardedCache<R>(cacheGetter(options), options);
   const keyOf = keyMaker(options, receiver, nameOf);
   const { skipCache } = options;
-  const defaults = { cacheRead: options.cacheRead ?? true, cacheWrite: options.cacheWrite ?? true };
   const engine: Engine<A, R> = {
     kind: "cached",
     async call(self, args, switches) {
-      const { cacheRead, cacheWrite } = { ...defaults, ...switches };
+      const { cacheRead, cacheWrite } = callSwitches(options, switches);
       const key = keyOf(self, args);
       return flow<R>(
         {
@@ -94,7 +93,7 @@ function controlsFor<A extends unknown[], R>(engine: Engine<A, R>, self: unknown
   return {
     invalidate: (...args) => engine.invalidate(self, args),
     keyFor: (...args) => engine.keyFor(self, args),
-    refresh: (...args) => engine.call(self, args, { cacheRead: false, cacheWrite: true }),
+    refresh: (...args) => engine.call(self, args, REFRESH),
     with:
       (switches) =>
       (...args) =>

@@ -1,7 +1,7 @@
 import type { AnyCache, CacheMap } from "../registry.js";
 import { cacheGetter, type CacheChoice, type ChosenValue, type DecoratorChoice, type LooseChoice, type UntypedCache, type UntypedCacheMap } from "./cache-choice.js";
 import { GuardedCache } from "./guarded.js";
-import type { CacheSwitches, WrapperOptions } from "./options.js";
+import { callSwitches, REFRESH, type CacheSwitches, type WrapperOptions } from "./options.js";
 import { stableKey } from "./stable-key.js";
 import { methodDecorator, wrapFunction } from "./wrap.js";
 
@@ -109,8 +109,7 @@ function batchEngine(fn: (this: unknown, ...args: never[]) => Promise<unknown>, 
   const engine = {
     kind: "multiCached" as const,
     async call(self: unknown, args: readonly unknown[], switches?: CacheSwitches): Promise<MultiResult> {
-      const cacheRead = switches?.cacheRead ?? options.cacheRead ?? true;
-      const cacheWrite = switches?.cacheWrite ?? options.cacheWrite ?? true;
+      const { cacheRead, cacheWrite } = callSwitches(options, switches);
       const requested = requestedKeys(args);
       const cacheKeys = requested.map((key) => keyOf(self, key, args));
       const hits = cacheRead ? await store.multiGet(cacheKeys) : requested.map(() => undefined);
@@ -136,7 +135,7 @@ function batchEngine(fn: (this: unknown, ...args: never[]) => Promise<unknown>, 
     controls: (self: unknown): MultiCachedControls<unknown[], MultiResult> => ({
       invalidate: (...args) => engine.invalidate(self, args),
       keysFor: (...args) => keysFor(self, args),
-      refresh: (...args) => engine.call(self, args, { cacheRead: false }),
+      refresh: (...args) => engine.call(self, args, REFRESH),
       with:
         (switches) =>
         (...args) =>

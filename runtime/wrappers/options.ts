@@ -21,6 +21,17 @@ export interface CacheSwitches {
   cacheWrite?: boolean;
 }
 
+/** The switches of one call: its own, else the wrapper's, else on. */
+export function callSwitches(options: CacheSwitches, switches: CacheSwitches | undefined): Required<CacheSwitches> {
+  return {
+    cacheRead: switches?.cacheRead ?? options.cacheRead ?? true,
+    cacheWrite: switches?.cacheWrite ?? options.cacheWrite ?? true,
+  };
+}
+
+/** What `refresh` calls with: load without reading the cache, and store the result. */
+export const REFRESH: Required<CacheSwitches> = { cacheRead: false, cacheWrite: true };
+
 /** Settings every wrapper shares (`cached`, `multiCached`, `cachedStampede`). */
 export interface WrapperOptions extends CacheSwitches {
   /** TTL of stored results; omitted means the cache's default, `0`/`null` no expiry. */

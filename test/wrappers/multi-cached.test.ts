@@ -121,6 +121,20 @@ describe("multiCached", () => {
     expect(await cache.exists("a")).toBe(false);
   });
 
+  it("refresh stores what it loads even where the wrapper does not write, as cached's does", async () => {
+    const cache = new MemoryCache();
+    const load = multiCached(async (keys: string[]) => Object.fromEntries(keys.map((key) => [key, key.toUpperCase()])), {
+      cache,
+      cacheWrite: false,
+    });
+    await load(["a"]);
+    expect(await cache.exists("a")).toBe(false);
+    await load.refresh(["a"]);
+    expect(await cache.get("a")).toBe("A");
+    expect(await load.with({ cacheWrite: undefined })(["b"])).toEqual({ b: "B" });
+    expect(await cache.exists("b")).toBe(false);
+  });
+
   it("refuses a keys argument that is not a list, and a result that is not a map", async () => {
     const cache = new MemoryCache();
     const load = multiCached(async function load(_ids: number[]) {
