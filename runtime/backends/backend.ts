@@ -1,3 +1,5 @@
+import { NotAnIntegerError } from "../errors.js";
+
 /** A value or a promise of it: the memory backend answers synchronously and skips a tick. */
 export type MaybePromise<T> = T | Promise<T>;
 
@@ -5,9 +7,19 @@ export type MaybePromise<T> = T | Promise<T>;
 export const KEEP_TTL = -1;
 
 /**
- * A TTL as backends receive it: whole milliseconds, `null` for no expiry, or {@link KEEP_TTL}.
+ * A TTL as backends receive it: whole milliseconds, or `null` for no expiry. Only `setIfVersion`
+ * may also receive {@link KEEP_TTL}.
  */
 export type TtlMs = number | null;
+
+const DECIMAL = /^-?\d+$/;
+
+/** A counter stored as decimal text, as `increment` reads it: a safe integer or `NotAnIntegerError`. */
+export function parseDecimal(key: string, text: string): number {
+  const n = Number(text);
+  if (!DECIMAL.test(text) || !Number.isSafeInteger(n)) throw new NotAnIntegerError(key);
+  return n;
+}
 
 /** A stored value together with an opaque version token for compare-and-set. */
 export interface Versioned {

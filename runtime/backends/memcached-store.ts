@@ -1,9 +1,10 @@
 import { BackendError, NotAnIntegerError } from "../errors.js";
-import { KEEP_TTL, type Backend, type TtlMs, type Versioned } from "./backend.js";
+import { KEEP_TTL, parseDecimal, type Backend, type TtlMs, type Versioned } from "./backend.js";
 import { MemcachedConnection, type MemcachedReply } from "./memcached-connection.js";
 import { checkKey, checkValueSize, exptime, remainingMs } from "./memcached-keys.js";
 import { Generations } from "./memcached-generations.js";
 import { HashRing } from "./memcached-ring.js";
+import { textOrBuffer } from "./remote.js";
 
 /** Where the store connects and how it bounds what it sends. */
 export interface MemcachedSettings {
@@ -20,7 +21,6 @@ interface CasToken {
   readonly ttl: number;
 }
 
-const DECIMAL = /^-?\d+$/;
 const CAS_ATTEMPTS = 32;
 
 /**
@@ -77,7 +77,7 @@ export class MemcachedStore implements Backend {
     return this.#with(key, namespace, async (k, c) => {
       if (delta >= 0) {
         const reply = await c.send(`ma ${k} N0 J${delta} D${delta} v`);
-        if (reply.status === "VA") return decimal(key, reply.value!.toString("latin1"));
+        if (reply.status === "VA") return parseDecimal(key, reply.value!.toString("latin1"));
         if (!/non-numeric/.test(reply.words.join(" "))) throw unexpected(reply, "increment", key);
       }
       return this.#incrementByCas(key, k, c, delta);
@@ -168,7 +168,7 @@ export class MemcachedStore implements Backend {
         if (expect(created, "increment", key, "HD", "NS") === "HD") return delta;
         continue;
       }
-      const next = decimal(key, dataOf(current, "increment", key).toString("latin1")) + delta;
+      const next = parseDecimal(key, dataOf(current, "increment", key).toString("latin1")) + delta;
       if (!Number.isSafeInteger(next)) throw new NotAnIntegerError(key);
       const text = String(next);
       const { cas, ttl } = casToken(current);
@@ -181,7 +181,7 @@ export class MemcachedStore implements Backend {
   /** Sends a storage command (`ms`) after checking the key and the value's size. */
   #store(key: string, namespace: string, stored: unknown, flags: string): Promise<MemcachedReply> {
     return this.#with(key, namespace, (k, c) => {
-      const data = typeof stored === "string" ? stored : bytes(stored);
+      const data = textOrBuffer(stored, "memcached");
       const size = typeof data === "string" ? Buffer.byteLength(data) : data.length;
       checkValueSize(key, size, this.settings.itemSize);
       return c.send(`ms ${k} ${size} ${flags}`, data);
@@ -267,14 +267,7 @@ function casToken(reply: MemcachedReply): CasToken {
   return { cas: flag(reply, "c"), ttl: ttl === -1 ? 0 : ttl };
 }
 
-function decimal(key: string, text: string): number {
-  const n = Number(text);
-  if (!DECIMAL.test(text) || !Number.isSafeInteger(n)) throw new NotAnIntegerError(key);
-  return n;
-}
-
 function bytes(stored: unknown): Buffer {
-  if (typeof stored === "string") return Buffer.from(stored);
-  if (stored instanceof Uint8Array) return Buffer.from(stored.buffer, stored.byteOffset, stored.byteLength);
-  throw new TypeError(`memcached stores text or bytes, got ${typeof stored}`);
+  const data = textOrBuffer(stored, "memcached");
+  return typeof data === "string" ? Buffer.from(data) : data;
 }

@@ -4,7 +4,7 @@ import { BackendError, NotAnIntegerError } from "../errors.js";
 import type { OverridesFrom, overridesType } from "../overrides.js";
 import type { BasePlugin } from "../plugins/base.js";
 import { NullSerializer } from "../serializers/null.js";
-import { KEEP_TTL, type Backend, type TtlMs, type Versioned } from "./backend.js";
+import { KEEP_TTL, parseDecimal, type Backend, type TtlMs, type Versioned } from "./backend.js";
 
 /** Options of {@link MemoryCache}. */
 export interface MemoryCacheOptions<V = unknown, P extends readonly BasePlugin[] = readonly BasePlugin[]>
@@ -37,7 +37,6 @@ class Entry {
   ) {}
 }
 
-const DECIMAL = /^-?\d+$/;
 
 /**
  * A Map with lazy expiry: a read checks the deadline, and one unref()'d sweep reclaims expired keys
@@ -217,10 +216,8 @@ export class MemoryStore implements Backend {
 }
 
 function decimal(key: string, value: unknown): number {
-  if (typeof value !== "string" || !DECIMAL.test(value)) throw new NotAnIntegerError(key);
-  const n = Number(value);
-  if (!Number.isSafeInteger(n)) throw new NotAnIntegerError(key);
-  return n;
+  if (typeof value !== "string") throw new NotAnIntegerError(key);
+  return parseDecimal(key, value);
 }
 
 function sameStored(a: unknown, b: unknown): boolean {

@@ -98,6 +98,14 @@ export interface RedisTarget {
 const DEFAULT_HOST = "127.0.0.1";
 const DEFAULT_PORT = 6379;
 
+/**
+ * How a namespace stands in Redis keys (`<namespace>:key`): with `hashTag`, in braces, so Redis
+ * Cluster hashes only the namespace and keeps it on one slot.
+ */
+export function namespaceInKey(namespace: string, hashTag: boolean): string {
+  return hashTag ? `{${namespace}}` : namespace;
+}
+
 /** Validates the options (every problem at once) and resolves the URL and defaults into a target. */
 export function redisTarget(options: RedisConnectionOptions, keyBuilder: unknown): RedisTarget {
   const problems: ConfigProblem[] = [];

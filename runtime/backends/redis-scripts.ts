@@ -44,7 +44,7 @@ return 1`,
 
 /**
  * Sets every key to its value with its own TTL, atomically (MSET has no TTL). ARGV holds a TTL and
- * a value per key: TTL "0" for none, "-1" to keep the key's TTL, else milliseconds. Sent with EVAL,
+ * a value per key: TTL "0" for none, else milliseconds. Sent with EVAL,
  * not as a defined command: ioredis's cluster auto-pipelining routes a defined command with a
  * variable key count by its first argument (the count), not by its first key.
  */
@@ -52,7 +52,6 @@ export const SET_MANY = `
 for i, key in ipairs(KEYS) do
   local ttl, value = ARGV[2 * i - 1], ARGV[2 * i]
   if ttl == '0' then redis.call('SET', key, value)
-  elseif ttl == '-1' then redis.call('SET', key, value, 'KEEPTTL')
   else redis.call('SET', key, value, 'PX', ttl) end
 end
 return #KEYS`;

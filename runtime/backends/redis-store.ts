@@ -3,9 +3,10 @@ import { KEEP_TTL, type Backend, type TtlMs, type Versioned } from "./backend.js
 import { createClient, prepareClient, type RedisClient, type RedisValue } from "./redis-client.js";
 import { redisError } from "./redis-errors.js";
 import { SET_MANY } from "./redis-scripts.js";
-import type { IoRedisClient, RedisTarget } from "./redis-options.js";
+import { namespaceInKey, type IoRedisClient, type RedisTarget } from "./redis-options.js";
 import { Coalescer } from "./redis-coalesce.js";
 import { groupBySlot } from "./redis-slot.js";
+import { textOrBuffer } from "./remote.js";
 
 const SCAN_COUNT = 1000;
 
@@ -81,15 +82,13 @@ export class RedisStore implements Backend {
   }
 
   increment(key: string, delta: number): Promise<number> {
-    this.#batches.flush();
-    const connected = this.#client;
-    const reply = connected ? connected.incrby(key, delta) : this.#open().then((c) => c.incrby(key, delta));
-    return reply.then(
+    return this.#send(
+      (c) => c.incrby(key, delta),
       (n) => {
         if (!Number.isSafeInteger(n)) throw new NotAnIntegerError(key);
         return n;
       },
-      (error: unknown) => {
+      (error) => {
         if (/not an integer|out of range/i.test(String((error as Error).message))) throw new NotAnIntegerError(key, { cause: error });
         return this.#fail(error);
       },
@@ -111,7 +110,7 @@ export class RedisStore implements Backend {
         await Promise.all(masters.map((node) => node.flushdb()));
         return;
       }
-      const pattern = `${globEscape(this.target.hashTag ? `{${namespace}}` : namespace)}:*`;
+      const pattern = `${globEscape(namespaceInKey(namespace, this.target.hashTag))}:*`;
       await Promise.all(masters.map((node) => this.#unlinkMatching(c, node, pattern)));
     }, ignore);
   }
@@ -155,15 +154,15 @@ export class RedisStore implements Backend {
   }
 
   /** Sends a command after the open batch, so commands run in call order. */
-  #send<T, R>(command: (client: RedisClient) => Promise<T>, map: (reply: T) => R): Promise<R> {
+  #send<T, R>(command: (client: RedisClient) => Promise<T>, map: (reply: T) => R, fail: (error: unknown) => never = this.#fail): Promise<R> {
     this.#batches.flush();
-    return this.#dispatch(command, map);
+    return this.#dispatch(command, map, fail);
   }
 
-  /** Runs a command on the connected client (connecting first if needed); failures become BackendError. */
-  #dispatch<T, R>(command: (client: RedisClient) => Promise<T>, map: (reply: T) => R): Promise<R> {
+  /** Runs a command on the connected client (connecting first if needed); failures become BackendError, or what `fail` makes of them. */
+  #dispatch<T, R>(command: (client: RedisClient) => Promise<T>, map: (reply: T) => R, fail: (error: unknown) => never = this.#fail): Promise<R> {
     const client = this.#client;
-    return (client ? command(client) : this.#open().then(command)).then(map, this.#fail);
+    return (client ? command(client) : this.#open().then(command)).then(map, fail);
   }
 
   /** One shared connection attempt; after a failure the client stays and keeps reconnecting. */
@@ -200,14 +199,12 @@ const orUndefined = (value: Buffer | null): Buffer | undefined => value ?? undef
 const ignore = (): void => undefined;
 
 function ttlArgs(ttl: TtlMs): RedisValue[] {
-  return ttl === null ? [] : ttl === KEEP_TTL ? ["KEEPTTL"] : ["PX", ttl];
+  return ttl === null ? [] : ["PX", ttl];
 }
 
 /** Serializers produce text or bytes; ioredis sends only Buffer instances as bytes. */
 function toRedis(value: unknown): RedisValue {
-  if (typeof value === "string" || Buffer.isBuffer(value)) return value;
-  if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
-  throw new TypeError(`Redis stores text or bytes, got ${typeof value}`);
+  return textOrBuffer(value, "Redis");
 }
 
 function globEscape(text: string): string {

@@ -4,12 +4,12 @@ import type { OverridesFrom, overridesType } from "../overrides.js";
 import type { BasePlugin } from "../plugins/base.js";
 import { JsonSerializer } from "../serializers/json.js";
 import type { Serializer } from "../serializers/serializer.js";
-import { redisTarget, type IoRedisClient, type RedisCacheOptions } from "./redis-options.js";
+import { namespaceInKey, redisTarget, type IoRedisClient, type RedisCacheOptions } from "./redis-options.js";
 import { RedisStore } from "./redis-store.js";
 import { requireBytes, stallLimitMs } from "./remote.js";
 
-/** `{namespace}:key`: the braces make Redis Cluster hash only the namespace, so it stays on one slot. */
-const hashTagged: KeyBuilder = (key, ns) => (ns === "" ? key : `{${ns}}:${key}`);
+/** `{namespace}:key`, for `hashTag`. */
+const hashTagged: KeyBuilder = (key, ns) => (ns === "" ? key : `${namespaceInKey(ns, true)}:${key}`);
 
 /**
  * A cache on Redis, Redis Cluster (`cluster`) or a Sentinel-managed master (`sentinels`), through

@@ -13,6 +13,13 @@ export function stallLimitMs(timeoutSeconds: number | null): number | undefined 
   return timeoutSeconds === null ? undefined : Math.max(MIN_STALL_MS, timeoutSeconds * 2000);
 }
 
+/** A serializer's output as a remote store sends it: the string itself, or a Buffer (a view, never a copy). */
+export function textOrBuffer(value: unknown, backend: string): string | Buffer {
+  if (typeof value === "string" || Buffer.isBuffer(value)) return value;
+  if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+  throw new TypeError(`${backend} stores text or bytes, got ${typeof value}`);
+}
+
 /** Remote stores hold bytes: a serializer that keeps objects by reference (`null`) cannot work. */
 export function requireBytes(serializer: Serializer<unknown>, backend: string): void {
   if (serializer.format === "object") {

@@ -55,6 +55,11 @@ export interface PluginHooks {
 /** The hook method names: `preGet`, `postGet`, `preMultiSet`, … */
 export type HookName = keyof PluginHooks;
 
+/** The method a plugin defines to hook `op`: `preGet`, `postMultiSet`, … */
+export function hookName(when: "pre" | "post", op: Operation): HookName {
+  return `${when}${op[0]!.toUpperCase()}${op.slice(1)}` as HookName;
+}
+
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unsafe-declaration-merging
 export interface BasePlugin extends PluginHooks {}
 

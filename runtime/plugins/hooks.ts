@@ -1,5 +1,5 @@
 import { OPERATIONS, type Operation } from "../operations.js";
-import type { BasePlugin, Hook, HookName } from "./base.js";
+import { hookName, type BasePlugin, type Hook, type HookName } from "./base.js";
 
 /** An operation's hooks, bound to their plugins, in list order. */
 export interface OperationHooks {
@@ -16,9 +16,8 @@ export function hookTable(plugins: readonly BasePlugin[]): HookTable {
   const pick = (name: HookName) =>
     plugins.filter((p) => typeof p[name] === "function").map((p) => p[name]!.bind(p) as Hook);
   for (const op of OPERATIONS) {
-    const suffix = op[0]!.toUpperCase() + op.slice(1);
-    const pre = pick(`pre${suffix}` as HookName);
-    const post = pick(`post${suffix}` as HookName);
+    const pre = pick(hookName("pre", op));
+    const post = pick(hookName("post", op));
     if (pre.length > 0 || post.length > 0) table[op] = { pre, post };
   }
   return table;

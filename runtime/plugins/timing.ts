@@ -1,5 +1,5 @@
 import { OPERATIONS, type Operation } from "../operations.js";
-import { BasePlugin, type HookContext, type HookName } from "./base.js";
+import { BasePlugin, hookName, type HookContext } from "./base.js";
 
 /** Per-operation timings in seconds: `getTotal` (count), `getAvg`, `getMin`, `getMax`, … */
 export type TimingStats = { [K in `${Operation}${"Total" | "Avg" | "Min" | "Max"}`]?: number };
@@ -11,8 +11,7 @@ export class TimingPlugin extends BasePlugin {
   static {
     // One post hook per operation, installed once on the prototype rather than written out 12 times.
     for (const op of OPERATIONS) {
-      const hook: HookName = `post${(op[0] as string).toUpperCase()}${op.slice(1)}` as HookName;
-      Object.defineProperty(TimingPlugin.prototype, hook, {
+      Object.defineProperty(TimingPlugin.prototype, hookName("post", op), {
         value(this: TimingPlugin, context: HookContext) {
           this.#record(op, context.took ?? 0);
         },
