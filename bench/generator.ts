@@ -12,12 +12,14 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { compare, type Comparison, type Row } from "./harness.js";
+import { report, target, type Comparison, type TableStyle } from "./harness.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const BIN = join(ROOT, "dist", "generator", "bin.js");
 const TSC = createRequire(import.meta.url).resolve("typescript/bin/tsc");
 const ROUNDS = 7;
+/** Each operation is a cold process: tables show its time, not a rate. */
+const COLD: TableStyle = { setup: `cold processes, ${ROUNDS} rounds after 1 warm-up`, timePerOp: true };
 
 /** A config of `count` aliases, alternating memory and Redis, each with a small object schema. */
 function config(count: number): string {
@@ -78,19 +80,6 @@ function coldProcess(args: string[], cwd: string, before?: () => void) {
   };
 }
 
-function print(comparison: Comparison, rows: readonly Row[]): void {
-  console.log(`**${comparison.title}** (cold processes, ${ROUNDS} rounds after 1 warm-up, medians)\n`);
-  console.log(`| contender | median | spread (IQR) | vs ${comparison.baseline} |\n|---|---:|---:|---:|`);
-  for (const row of rows) {
-    console.log(`| ${row.name} | ${(1000 / row.opsPerSec).toFixed(0)} ms | ±${(row.spread * 50).toFixed(1)}% | ${(1 / row.ratio).toFixed(2)}x |`);
-  }
-  console.log("");
-}
-
-function verdict(label: string, ok: boolean, detail: string): void {
-  console.log(`${ok ? "PASS" : "MISS"}  ${label}: ${detail}`);
-}
-
 /** Runs both generator benchmarks and prints their tables and targets. */
 export async function benchGenerator(): Promise<void> {
   if (!existsSync(BIN)) throw new Error("bench/generator.ts runs the built CLI: run npm run build first");
@@ -111,8 +100,7 @@ export async function benchGenerator(): Promise<void> {
         { name: "200 aliases", op: coldProcess([BIN, "generate"], large, fresh(large)) },
       ],
     };
-    const generated = await compare(generate);
-    print(generate, generated);
+    const generated = await report(generate, COLD);
 
     const typecheck: Comparison = {
       title: "tsc --noEmit on code using every alias",
@@ -127,13 +115,11 @@ export async function benchGenerator(): Promise<void> {
         { name: "200 aliases, 2 used", op: coldProcess([TSC, "-p", "."], largeFewUses) },
       ],
     };
-    const checked = await compare(typecheck);
-    print(typecheck, checked);
+    const checked = await report(typecheck, COLD);
 
     const seconds = 1 / generated[1]!.opsPerSec;
-    verdict("generate, 200 aliases with schemas, cold process", seconds <= 1, `${seconds.toFixed(2)} s (target <= 1 s)`);
-    const ratio = 1 / checked[1]!.ratio;
-    verdict("tsc on a file using 200 aliases vs 2", ratio <= 1.2, `${ratio.toFixed(2)}x (target <= 1.2x)`);
+    target("generate, 200 aliases with schemas, cold process", seconds, 1, { unit: " s", atMost: true });
+    target("tsc on a file using 200 aliases vs 2", 1 / checked[1]!.ratio, 1.2, { atMost: true });
   } finally {
     rmSync(base, { recursive: true, force: true });
   }

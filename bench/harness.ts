@@ -66,31 +66,69 @@ export async function compare(comparison: Comparison): Promise<Row[]> {
   });
 }
 
+/** How {@link table} shows a comparison: throughput by default. */
+export interface TableStyle {
+  /** Replaces the run description after the title (concurrency, ops and rounds). */
+  readonly setup?: string;
+  /** Show the median time per operation, and ratios of times (lower is faster), instead of ops/s. @default false */
+  readonly timePerOp?: boolean;
+}
+
+/** What the value column of a table shows, and the ratio to the baseline that goes with it. */
+interface Measure {
+  readonly column: string;
+  value(row: Row): string;
+  ratio(row: Row): number;
+}
+
+const THROUGHPUT: Measure = {
+  column: "ops/s",
+  value: (r) => Math.round(r.opsPerSec).toLocaleString("en-US"),
+  ratio: (r) => r.ratio,
+};
+
+const TIME_PER_OP: Measure = {
+  column: "median",
+  value: (r) => `${(1000 / r.opsPerSec).toFixed(0)} ms`,
+  ratio: (r) => 1 / r.ratio,
+};
+
 /** Formats rows as a Markdown table (pasted verbatim into README). */
-export function table(comparison: Comparison, rows: readonly Row[]): string {
+export function table(comparison: Comparison, rows: readonly Row[], style: TableStyle = {}): string {
+  const setup = style.setup ?? `${comparison.concurrency ?? 1} in flight, ${comparison.ops} ops x ${comparison.rounds ?? 15} rounds`;
+  const measure = style.timePerOp ? TIME_PER_OP : THROUGHPUT;
   const lines = [
-    `**${comparison.title}** (${comparison.concurrency ?? 1} in flight, ${comparison.ops} ops x ${comparison.rounds ?? 15} rounds, medians)`,
+    `**${comparison.title}** (${setup}, medians)`,
     "",
-    `| contender | ops/s | spread (IQR) | vs ${comparison.baseline} |`,
+    `| contender | ${measure.column} | spread (IQR) | vs ${comparison.baseline} |`,
     "|---|---:|---:|---:|",
     ...rows.map(
-      (r) =>
-        `| ${r.name} | ${Math.round(r.opsPerSec).toLocaleString("en-US")} | ±${(r.spread * 50).toFixed(1)}% | ${r.ratio.toFixed(2)}x |`,
+      (r) => `| ${r.name} | ${measure.value(r)} | ±${(r.spread * 50).toFixed(1)}% | ${measure.ratio(r).toFixed(2)}x |`,
     ),
   ];
   return lines.join("\n");
 }
 
 /** Runs a comparison and prints its table; returns the rows for target checks. */
-export async function report(comparison: Comparison): Promise<Row[]> {
+export async function report(comparison: Comparison, style?: TableStyle): Promise<Row[]> {
   const rows = await compare(comparison);
-  console.log(`${table(comparison, rows)}\n`);
+  console.log(`${table(comparison, rows, style)}\n`);
   return rows;
 }
 
-/** Prints whether a measured ratio meets its target. */
-export function target(label: string, actual: number, wanted: number): void {
-  console.log(`${actual >= wanted ? "PASS" : "MISS"}  ${label}: ${actual.toFixed(2)}x (target >= ${wanted}x)`);
+/** How {@link target} reads a measure: a ratio that must reach the target, by default. */
+export interface TargetStyle {
+  /** Appended to both numbers, e.g. `" s"`. @default "x" */
+  readonly unit?: string;
+  /** The target is a ceiling (`<=`) rather than a floor (`>=`). @default false */
+  readonly atMost?: boolean;
+}
+
+/** Prints whether a measured value meets its target. */
+export function target(label: string, actual: number, wanted: number, style: TargetStyle = {}): void {
+  const { unit = "x", atMost = false } = style;
+  const met = atMost ? actual <= wanted : actual >= wanted;
+  console.log(`${met ? "PASS" : "MISS"}  ${label}: ${actual.toFixed(2)}${unit} (target ${atMost ? "<=" : ">="} ${wanted}${unit})`);
 }
 
 async function measure(contender: Contender, ops: number, concurrency: number): Promise<number> {

@@ -6,19 +6,18 @@ import memjs from "memjs";
 import { MemcachedCache, StringSerializer } from "../runtime/index.js";
 import { startMemcached } from "../test/helpers/servers.js";
 import { report } from "./harness.js";
-import { contenders, type Peer } from "./peers.js";
+import { contenders, type RemotePeer } from "./peers.js";
 
 const KEYS = 1000;
 const keys = Array.from({ length: KEYS }, (_, i) => `bench:${i}`);
 const text = "x".repeat(100);
-
 
 /** Runs the memcached comparisons on a memcached of its own and prints tables. */
 export async function benchMemcached(): Promise<void> {
   const server = await startMemcached();
   const raw = memjs.Client.create(`${server.host}:${server.port}`);
   const ours = new MemcachedCache({ endpoint: server.host, port: server.port, serializer: new StringSerializer() });
-  const all: Peer[] = [
+  const all: RemotePeer[] = [
     { name: "raw memjs", get: (k) => raw.get(k), set: (k, v) => raw.set(k, v, {}), close: () => raw.close() },
     { name: "cachegen MemcachedCache (string, no plugins)", get: (k) => ours.get(k), set: (k, v) => ours.set(k, v), close: () => ours.close() },
   ];

@@ -9,20 +9,15 @@ import { createCache } from "cache-manager";
 import Keyv from "keyv";
 import { LRUCache } from "lru-cache";
 import { MemoryCache } from "../runtime/index.js";
-import { report, target, type Contender } from "./harness.js";
+import { report, target } from "./harness.js";
+import { contenders, type Peer } from "./peers.js";
 
 const KEYS = 1000;
 const keys = Array.from({ length: KEYS }, (_, i) => `key:${i}`);
 const missing = Array.from({ length: KEYS }, (_, i) => `missing:${i}`);
 const value = { id: 1, name: "cached value" };
 
-interface Peer {
-  readonly name: string;
-  get(key: string): Promise<unknown>;
-  set(key: string, v: unknown): Promise<unknown>;
-}
-
-async function peers(): Promise<Peer[]> {
+async function peers(): Promise<Peer<unknown>[]> {
   const map = new Map<string, unknown>();
   const ours = new MemoryCache();
   const lru = new LRUCache<string, object>({ max: 10 * KEYS });
@@ -43,13 +38,11 @@ async function peers(): Promise<Peer[]> {
 export async function benchMemory(): Promise<void> {
   const all = await peers();
   for (const peer of all) for (const key of keys) await peer.set(key, value);
-  const contenders = (op: (peer: Peer, i: number) => Promise<unknown>): Contender[] =>
-    all.map((peer) => ({ name: peer.name, op: (i) => op(peer, i) }));
   const common = { baseline: "async Map wrapper", ops: 200_000, rounds: 15, warmup: 3 };
 
-  const hit = await report({ title: "memory get (hit)", contenders: contenders((p, i) => p.get(keys[i % KEYS]!)), ...common });
-  await report({ title: "memory get (miss)", contenders: contenders((p, i) => p.get(missing[i % KEYS]!)), ...common });
-  await report({ title: "memory set", contenders: contenders((p, i) => p.set(keys[i % KEYS]!, value)), ...common });
+  const hit = await report({ title: "memory get (hit)", contenders: contenders(all, (p, i) => p.get(keys[i % KEYS]!)), ...common });
+  await report({ title: "memory get (miss)", contenders: contenders(all, (p, i) => p.get(missing[i % KEYS]!)), ...common });
+  await report({ title: "memory set", contenders: contenders(all, (p, i) => p.set(keys[i % KEYS]!, value)), ...common });
 
   // Ratios are medians of same-round ratios (see harness.ts), steadier than ratios of medians.
   const ratio = (name: string) => hit.find((r) => r.name === name)!.ratio;

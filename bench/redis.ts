@@ -13,7 +13,7 @@ import Keyv from "keyv";
 import { HitMissRatioPlugin, JsonSerializer, RedisCache, StringSerializer, TimingPlugin } from "../runtime/index.js";
 import { startRedis, tempDir } from "../test/helpers/servers.js";
 import { report, target, type Row } from "./harness.js";
-import { contenders, type Peer } from "./peers.js";
+import { contenders, type RemotePeer } from "./peers.js";
 
 const KEYS = 1000;
 const IN_FLIGHT = 100;
@@ -21,8 +21,7 @@ const keys = Array.from({ length: KEYS }, (_, i) => `bench:${i}`);
 const text = "x".repeat(100);
 const object = { id: 1, name: "cached value", tags: ["a", "b"] };
 
-
-function peers(host: string, port: number): Peer[] {
+function peers(host: string, port: number): RemotePeer[] {
   const url = `redis://${host}:${port}`;
   const raw = new Redis({ host, port, enableAutoPipelining: true });
   const strings = new RedisCache({ endpoint: host, port, serializer: new StringSerializer(), namespace: "cg" });

@@ -41,6 +41,14 @@ export interface ConformanceTarget {
  */
 export const MEMCACHED_EXPIRY = { ttlResolutionMs: 1000, expiryLagMs: 3000 } as const;
 
+/** A backend's TTL granularity and expiry lag: what waiting out an expiry depends on. */
+export type ExpiryTiming = Pick<ConformanceTarget, "ttlResolutionMs" | "expiryLagMs">;
+
+/** Sleeps until something stored with a TTL of `ttlMs` has surely expired on the target's backend. */
+export function sleepPastExpiry(target: ExpiryTiming, ttlMs: number): Promise<void> {
+  return sleep(ttlMs + (target.expiryLagMs ?? target.ttlResolutionMs) + 150);
+}
+
 const text = (value: unknown) =>
   value === undefined || value === null ? undefined : value instanceof Uint8Array ? Buffer.from(value).toString() : String(value);
 
@@ -133,7 +141,7 @@ export function describeConformance(target: ConformanceTarget): void {
         await cache.set("k", "v", { ttl });
         await cache.add("a", "v", { ttl });
         expect(await cache.get("k")).toBe("v");
-        await sleep(ttl * 1000 + (target.expiryLagMs ?? target.ttlResolutionMs) + 150);
+        await sleepPastExpiry(target, ttl * 1000);
         expect(await cache.get("k")).toBeUndefined();
         expect(await cache.exists("a")).toBe(false);
         expect(await cache.add("a", "again")).toBe(true);

@@ -2,16 +2,14 @@ import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
 import { OptimisticLock, OptimisticLockError, RedLock, type AnyCache, type CacheOptions } from "../../runtime/index.js";
+import { sleepPastExpiry, type ExpiryTiming } from "../helpers/conformance.js";
+import { numbersOnly } from "../helpers/validators.js";
 
-/** What the lock suite needs from a backend's test file. */
-export interface LockTarget {
+/** What the lock suite needs from a backend's test file; a lease expires as an entry's TTL does. */
+export interface LockTarget extends ExpiryTiming {
   readonly name: string;
   /** Two caches on one store, each with its own in-process single-flight: two processes, as far as locks can tell. */
   createPeers(options: CacheOptions): readonly [AnyCache, AnyCache];
-  /** The shortest TTL the backend honours, in ms (memcached counts whole seconds). */
-  readonly ttlResolutionMs: number;
-  /** How long past its lease a lock may still be held by the store. @default ttlResolutionMs */
-  readonly expiryLagMs?: number;
 }
 
 /** Registers the lock tests (RedLock, OptimisticLock, getOrSet with a lease) for one backend. */
@@ -21,7 +19,6 @@ export function describeLocks(target: LockTarget): void {
   // Leases must outlast the backend's TTL granularity to mean anything.
   const leaseMs = Math.max(200, target.ttlResolutionMs);
   const lease = leaseMs / 1000;
-  const pastExpiry = () => sleep(leaseMs + (target.expiryLagMs ?? target.ttlResolutionMs) + 150);
 
   describe(`${target.name}: RedLock`, () => {
     it("lets exactly one of many contenders in, and the next one after release", async () => {
@@ -54,7 +51,7 @@ export function describeLocks(target: LockTarget): void {
       const old = new RedLock(cache, "k", lease);
       expect(await old.acquire()).toBe(true);
       expect(old.held).toBe(true);
-      await pastExpiry();
+      await sleepPastExpiry(target, leaseMs);
       expect(old.held).toBe(false);
       const current = new RedLock(cache, "k", 10);
       expect(await current.acquire()).toBe(true);
@@ -94,9 +91,6 @@ export function describeLocks(target: LockTarget): void {
     });
 
     it("stores its token raw, so a cache whose values fail a schema validator still locks", async () => {
-      const numbersOnly = Object.assign((value: unknown) => typeof value === "number", {
-        errors: [{ instancePath: "", message: "must be number" }],
-      });
       const cache = one({ validator: numbersOnly });
       await expect(cache.set("v", "text")).rejects.toMatchObject({ code: "E_VALUE_INVALID" });
       const lock = new RedLock(cache, "k", 10);

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { createServer } from "node:net";
 import { beforeAll, describe, expect, it } from "vitest";
 import { cached, JsonSerializer, multiCached, type AnyCache, type CacheOptions } from "../../runtime/index.js";
+import { freePort } from "../helpers/servers.js";
 import { counting, errorLog } from "./helpers.js";
 
 /** What the wrapper suite needs from a backend's test file. */
@@ -20,7 +20,7 @@ export function describeWrappersOn(target: WrapperTarget): void {
   describe(`${target.name}: wrappers`, () => {
     let deadPort = 0;
     beforeAll(async () => {
-      deadPort = await closedPort();
+      deadPort = await freePort();
     });
 
     it("cached: stores through the serializer, hits on null, keys stably, invalidates", async () => {
@@ -64,13 +64,4 @@ export function describeWrappersOn(target: WrapperTarget): void {
       await cache.close();
     });
   });
-}
-
-/** A loopback port nothing listens on: bound, then released. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }

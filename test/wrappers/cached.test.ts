@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "vitest";
 import { cached, caches, CacheRegistry, MemoryCache } from "../../runtime/index.js";
+import { numbersOnly } from "../helpers/validators.js";
 import { controlledCache, counting, errorLog } from "./helpers.js";
 
 describe("cached", () => {
@@ -71,9 +72,6 @@ describe("cached", () => {
   });
 
   it("reports a failed write to onError and still returns the result", async () => {
-    const numbersOnly = Object.assign((value: unknown) => typeof value === "number", {
-      errors: [{ instancePath: "", message: "must be number" }],
-    });
     const cache = new MemoryCache({ validator: numbersOnly });
     const log = errorLog();
     const label = cached(async function label(n: number) {

@@ -1,18 +1,12 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
-import { Cache, cachedStampede, MemoryCache, NullSerializer } from "../../runtime/index.js";
-import { MemoryStore } from "../../runtime/backends/memory.js";
+import { cachedStampede, MemoryCache } from "../../runtime/index.js";
+import { memoryPeers } from "../helpers/memory-peers.js";
 import { controlledCache, counting, errorLog } from "./helpers.js";
-
-/** Two caches on one store with separate in-process state: two processes, as far as the lock can tell. */
-function peers() {
-  const store = new MemoryStore();
-  return [new Cache(store, new NullSerializer()), new Cache(store, new NullSerializer())] as const;
-}
 
 describe("cachedStampede", () => {
   it("runs the function once for concurrent callers across wrappers that share only the store", async () => {
-    const [a, b] = peers();
+    const [a, b] = memoryPeers();
     const { fn, calls } = counting(async (id: number) => {
       await sleep(100);
       return { id };
