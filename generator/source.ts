@@ -1,5 +1,5 @@
-import { existsSync, readFileSync } from "node:fs";
-import { basename, dirname, relative, resolve } from "node:path";
+import { readFileSync } from "node:fs";
+import { basename, dirname, resolve } from "node:path";
 import type { Options as PrettierOptions } from "prettier";
 import { configProblems } from "../runtime/config/validate.js";
 import { aliasModels, type AliasModel } from "./config/model.js";
@@ -10,6 +10,7 @@ import { emitSource } from "./emit/emit.js";
 import { plan, RESERVED_NAMES } from "./emit/plan.js";
 import { Regions } from "./emit/regions.js";
 import { fingerprint } from "./fingerprint.js";
+import { posixRelative } from "./paths.js";
 import type { PendingProblem, Problem } from "./problems.js";
 import { inProcess, type Toolchain } from "./toolchain/toolchain.js";
 import { schemaResolver, type ReadFile } from "./types/schema-refs.js";
@@ -61,11 +62,8 @@ export async function generateSource(input: SourceInput): Promise<SourceResult> 
   const broken = new Set(pending.map((p) => p.segments[0]));
   const models = aliasModels(Object.fromEntries(Object.entries(config).filter(([alias]) => !broken.has(alias))));
   const configFile = resolve(source.path);
-  const references = checkReferences(
-    models,
-    schemaResolver(configFile, readFile),
-    tsRefChecker(configFile, (path) => existsSync(path)),
-  );
+  const configDir = dirname(configFile);
+  const references = checkReferences(models, schemaResolver(configFile, readFile), tsRefChecker(configFile));
   pending.push(...references.problems);
   const files = [...references.files].sort();
   const fail = (): SourceResult => {
@@ -89,15 +87,14 @@ export async function generateSource(input: SourceInput): Promise<SourceResult> 
     });
   }
 
-  // Every schema file of the config: a target shared by aliases is read once, so one alias's
-  // resolution alone may not list all the files its schema reaches.
-  const schemaFiles = [...new Set([...references.schemas.values()].flatMap((r) => r.files))].sort();
+  // Every schema file of the config, sorted, with the text the resolver read.
+  const schemaFiles = new Map([...references.schemaTexts].sort(([a], [b]) => (a < b ? -1 : 1)));
   const validators = new Map<string, string>();
   const validated = models.filter((m) => m.validate !== "none" && m.schema !== undefined);
   if (validated.length > 0) {
     const { validatorSource } = await import("./types/validators.js");
     for (const model of validated) {
-      const compiled = validatorSource(model.name, model.schema!, schemaFiles, configFile, readFile);
+      const compiled = validatorSource(model.name, model.schema!, schemaFiles, configFile);
       if ("problem" in compiled) pending.push(compiled.problem);
       else validators.set(model.name, compiled.code);
     }
@@ -115,25 +112,27 @@ export async function generateSource(input: SourceInput): Promise<SourceResult> 
     types.declarations === "" || !separately
       ? types.declarations
       : regions.final(formatDeclarations(toolchain, types.declarations, prettier));
-  const out = input.out === undefined ? resolve(dirname(configFile), defaultOut(config)) : resolve(input.out);
-  const hash = fingerprint(models, new Map(schemaFiles.map((f) => [posix(relative(dirname(configFile), f)), readFile(f) ?? ""])));
+  const defaultOutFile = resolve(configDir, defaultOut(config));
+  const out = input.out === undefined ? defaultOutFile : resolve(input.out);
+  const hash = fingerprint(models, new Map([...schemaFiles].map(([f, text]) => [posixRelative(configDir, f), text])));
   const emitted = emitSource({
     ...plan(models, {
       configFile,
       outFile: out,
       config,
-      schemaTypes: { ...types, declarations },
+      schemaTypes: types,
       typeParameters: references.typeParameters,
       validators,
       fingerprint: hash,
-      defaultFormatting: Object.keys(prettier).length === 0,
     }),
+    declarations,
+    configLaidOut: Object.keys(prettier).length === 0,
     regions,
   });
   const outDir = dirname(out);
   const head = banner({
-    config: posix(relative(outDir, configFile)),
-    out: out === resolve(dirname(configFile), defaultOut(config)) ? undefined : basename(out),
+    config: posixRelative(outDir, configFile),
+    out: out === defaultOutFile ? undefined : basename(out),
     fingerprint: hash,
   });
   const text = await regions.afterFormat(await toolchain.format(regions.beforeFormat(head + emitted), prettier));
@@ -149,10 +148,6 @@ async function formatDeclarations(toolchain: Toolchain, declarations: string, pr
 
 function defaultOut(config: Record<string, unknown>): string {
   return typeof config["$out"] === "string" ? config["$out"] : "caches.ts";
-}
-
-function posix(path: string): string {
-  return path.split("\\").join("/");
 }
 
 function readIfExists(path: string): string | undefined {

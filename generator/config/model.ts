@@ -1,5 +1,6 @@
 import { toSeconds, type Duration } from "../../runtime/duration.js";
 import { parseEnvRef } from "../../runtime/config/env.js";
+import type { Segments } from "../../runtime/config/problems.js";
 import {
   backendName,
   pluginName,
@@ -20,6 +21,14 @@ export interface ModuleRef {
 
 /** A built-in class by canonical name, or user code. */
 export type ClassRef<N extends string> = { readonly builtin: N } | { readonly module: ModuleRef };
+
+/** One module reference of an alias: what it must name, and where under the alias the config names it. */
+export interface ModuleUse {
+  readonly ref: ModuleRef;
+  /** A class cachegen constructs, or the `key_builder` function. */
+  readonly kind: "class" | "function";
+  readonly segments: Segments;
+}
 
 /** One alias, normalized: canonical class names, durations in seconds, everything the emitter needs. */
 export interface AliasModel {
@@ -84,6 +93,20 @@ function aliasModel(name: string, config: AliasConfig): AliasModel {
     timeout: seconds(config.timeout),
     namespace: config.namespace,
   };
+}
+
+/** Every module reference of an alias, in config order: backend, serializer, plugins, key_builder. */
+export function moduleRefs(model: AliasModel): ModuleUse[] {
+  const uses: ModuleUse[] = [];
+  if ("module" in model.backend) uses.push({ ref: model.backend.module, kind: "class", segments: ["cache"] });
+  if (model.serializer !== undefined && "module" in model.serializer) {
+    uses.push({ ref: model.serializer.module, kind: "class", segments: ["serializer", "class"] });
+  }
+  model.plugins.forEach((plugin, i) => {
+    if ("module" in plugin) uses.push({ ref: plugin.module, kind: "class", segments: ["plugins", i, "class"] });
+  });
+  if (model.keyBuilder !== undefined) uses.push({ ref: model.keyBuilder, kind: "function", segments: ["key_builder"] });
+  return uses;
 }
 
 function classRef<N extends string>(name: string, canonical: (name: string) => N | undefined): ClassRef<N> {

@@ -49,11 +49,9 @@ export function parseConfig(source: ConfigSource): ParsedConfig {
   if ("error" in json) return invalidJson(source, json.error);
   if ("duplicates" in json) return parsePositioned(source);
   let positioned: ParsedConfig | undefined;
-  let data = json.data;
-  for (const segment of source.root ?? []) data = (data as Record<string, unknown> | undefined)?.[segment];
   return {
     source,
-    data,
+    data: atRoot(json.data, source.root ?? []),
     problems: [],
     locate: (problem) => (positioned ??= parsePositioned(source)).locate(problem),
   };
@@ -76,20 +74,22 @@ function parsePositioned(source: ConfigSource): ParsedConfig {
       problems.push(at(node.range?.[0] ?? 0, formatPath([...segments, key]), `${message}: the last one would silently win; remove or rename one`));
     });
   }
-  let data: unknown;
-  if (problems.length === 0) {
-    data = doc.toJS({ maxAliasCount: 100 });
-    for (const segment of root) data = (data as Record<string, unknown> | undefined)?.[segment];
-  }
   return {
     source,
-    data,
+    data: problems.length === 0 ? atRoot(doc.toJS({ maxAliasCount: 100 }), root) : undefined,
     problems,
     locate(problem) {
       const node = deepest(doc.contents, [...root, ...problem.segments]);
       return at(node?.range?.[0] ?? 0, formatPath(problem.segments), problem.message);
     },
   };
+}
+
+/** The config data under `root`, or `undefined` where a segment is missing. */
+function atRoot(data: unknown, root: Segments): unknown {
+  let current = data;
+  for (const segment of root) current = (current as Record<string, unknown> | undefined)?.[segment];
+  return current;
 }
 
 /** The node for `segments`: a map key when the path ends at a key; with `exact`, nothing short of it. */

@@ -1,13 +1,15 @@
 import type { PendingProblem } from "../problems.js";
 import type { ResolvedSchema, SchemaResolver } from "../types/schema-refs.js";
-import type { RefKind, TsRefChecker } from "../types/ts-refs.js";
-import type { AliasModel, ModuleRef } from "./model.js";
+import type { TsRefChecker } from "../types/ts-refs.js";
+import { moduleRefs, type AliasModel, type ModuleUse } from "./model.js";
 
 /** What the generator-only checks found, and what they resolved on the way. */
 export interface References {
   readonly problems: readonly PendingProblem[];
   /** Alias → its schema with `$ref`s inlined. */
   readonly schemas: ReadonlyMap<string, ResolvedSchema>;
+  /** Every schema file the schemas reach → its text, as read once by the resolver. */
+  readonly schemaTexts: ReadonlyMap<string, string>;
   /** Module reference → type parameter count of the class it names. */
   readonly typeParameters: ReadonlyMap<string, number>;
   /** Every file the config references: schemas and TypeScript modules. */
@@ -27,7 +29,7 @@ export function checkReferences(models: readonly AliasModel[], resolveSchema: Sc
   const typeParameters = new Map<string, number>();
   const files = new Set<string>();
 
-  const checkModule = (alias: string, ref: ModuleRef, kind: RefKind, segments: readonly (string | number)[]) => {
+  const checkModule = (alias: string, { ref, kind, segments }: ModuleUse) => {
     const result = ts.check(ref.from, ref.name, kind, [alias, ...segments]);
     problems.push(...result.problems);
     typeParameters.set(ref.ref, result.typeParameters);
@@ -39,16 +41,9 @@ export function checkReferences(models: readonly AliasModel[], resolveSchema: Sc
     if (LONE_SURROGATE.test(name)) {
       problems.push({ segments: [name], message: "alias name contains an unpaired UTF-16 surrogate, which no source file can hold" });
     }
-    if ("module" in model.backend) checkModule(name, model.backend.module, "class", ["cache"]);
-    if (model.serializer !== undefined && "module" in model.serializer) {
-      checkModule(name, model.serializer.module, "class", ["serializer", "class"]);
-    }
-    model.plugins.forEach((plugin, i) => {
-      if ("module" in plugin) checkModule(name, plugin.module, "class", ["plugins", i, "class"]);
-    });
-    if (model.keyBuilder !== undefined) checkModule(name, model.keyBuilder, "function", ["key_builder"]);
+    for (const use of moduleRefs(model)) checkModule(name, use);
     if (model.schema !== undefined) {
-      const resolved = resolveSchema(model.schema, [name, "serializer", "schema"]);
+      const resolved = resolveSchema.resolve(model.schema, [name, "serializer", "schema"]);
       problems.push(...resolved.problems);
       resolved.files.forEach((f) => files.add(f));
       schemas.set(name, resolved);
@@ -60,5 +55,5 @@ export function checkReferences(models: readonly AliasModel[], resolveSchema: Sc
       files.add(result.file);
     }
   }
-  return { problems, schemas, typeParameters, files };
+  return { problems, schemas, schemaTexts: resolveSchema.texts, typeParameters, files };
 }

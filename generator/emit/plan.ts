@@ -1,8 +1,9 @@
-import { dirname, relative, resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import { parseEnvRef } from "../../runtime/config/env.js";
 import { formatPath } from "../../runtime/config/problems.js";
 import { envKindAt } from "../config/env-kinds.js";
-import type { AliasModel, ClassRef, ModuleRef } from "../config/model.js";
+import { moduleRefs, type AliasModel, type ClassRef, type ModuleRef } from "../config/model.js";
+import { posixRelative } from "../paths.js";
 import type { SchemaTypes } from "../types/schema-types.js";
 import type { EmitInput, ImportName, UserImport } from "./emit.js";
 import { literal, pascalCase, propertyKey } from "./literal.js";
@@ -19,8 +20,6 @@ export interface PlanContext {
   /** Alias → ajv standalone code of its validator. */
   readonly validators: ReadonlyMap<string, string>;
   readonly fingerprint: string;
-  /** Whether prettier runs with its defaults, which the config literal's own layout follows. */
-  readonly defaultFormatting: boolean;
 }
 
 const BACKEND_CLASS = { memory: "MemoryCache", redis: "RedisCache", memcached: "MemcachedCache" } as const;
@@ -38,9 +37,10 @@ export const RESERVED_NAMES: ReadonlySet<string> = new Set([
 /**
  * Turns alias models into the source fragments the template takes: imports with clash-free local
  * names, each alias's value and cache type, the config literal with run-time env reads, and the
- * registry options. Everything is computed here, before ts-morph is touched.
+ * registry options. Everything is computed here, before ts-morph is touched. The schema
+ * declarations, formatting choice and regions go to `emitSource` beside it.
  */
-export function plan(models: readonly AliasModel[], context: PlanContext): Omit<EmitInput, "regions"> {
+export function plan(models: readonly AliasModel[], context: PlanContext): Omit<EmitInput, "regions" | "declarations" | "configLaidOut"> {
   const runtime = new Map<string, boolean>();
   const use = (name: string, typeOnly = true) => runtime.set(name, (runtime.get(name) ?? true) && typeOnly);
   const taken = new Set([...RESERVED_NAMES, ...context.schemaTypes.names]);
@@ -100,10 +100,8 @@ export function plan(models: readonly AliasModel[], context: PlanContext): Omit<
   return {
     runtime: [...runtime].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, typeOnly]) => ({ name, typeOnly })),
     imports: imports.list,
-    declarations: context.schemaTypes.declarations,
     validators: validators.join("\n\n"),
     config,
-    configLaidOut: context.defaultFormatting,
     aliases,
     options: `{ ${options.join(", ")} }`,
   };
@@ -151,7 +149,7 @@ function userImports(models: readonly AliasModel[], context: PlanContext, taken:
   const configDir = dirname(context.configFile);
   const outDir = dirname(context.outFile);
   const wanted = new Map<string, Map<string, boolean>>();
-  const moduleRefs = new Map<string, ModuleRef>();
+  const refs = new Map<string, ModuleRef>();
   const want = (from: string, name: string, typeOnly: boolean) => {
     const specifier = importSpecifier(resolve(configDir, from), outDir);
     const names = wanted.get(specifier) ?? new Map<string, boolean>();
@@ -159,16 +157,9 @@ function userImports(models: readonly AliasModel[], context: PlanContext, taken:
     wanted.set(specifier, names);
   };
   for (const model of models) {
-    const refs = [
-      "module" in model.backend ? model.backend.module : undefined,
-      model.serializer !== undefined && "module" in model.serializer ? model.serializer.module : undefined,
-      ...model.plugins.map((p) => ("module" in p ? p.module : undefined)),
-      model.keyBuilder,
-    ];
-    for (const ref of refs) {
-      if (ref === undefined) continue;
+    for (const { ref } of moduleRefs(model)) {
       want(ref.from, ref.name, false);
-      moduleRefs.set(ref.ref, ref);
+      refs.set(ref.ref, ref);
     }
     if (model.type !== undefined) want(model.type.from, model.type.name, true);
   }
@@ -183,13 +174,13 @@ function userImports(models: readonly AliasModel[], context: PlanContext, taken:
   }));
   const local = (ref: { from: string; name: string }) =>
     locals.get(`${importSpecifier(resolve(configDir, ref.from), outDir)}#${ref.name}`)!;
-  const modules = [...moduleRefs.keys()].sort().map((ref) => `${JSON.stringify(ref)}: ${local(moduleRefs.get(ref)!)}`);
+  const modules = [...refs.keys()].sort().map((ref) => `${JSON.stringify(ref)}: ${local(refs.get(ref)!)}`);
   return { list, modules, local };
 }
 
 /** `/abs/src/models.ts` seen from `/abs` → `./src/models.js` (NodeNext wants the emitted extension). */
 function importSpecifier(file: string, fromDir: string): string {
-  const path = relative(fromDir, file).split("\\").join("/").replace(/\.(m|c)?tsx?$/, (_, m: string | undefined) => `.${m ?? ""}js`);
+  const path = posixRelative(fromDir, file).replace(/\.(m|c)?tsx?$/, (_, m: string | undefined) => `.${m ?? ""}js`);
   return path.startsWith("../") ? path : `./${path}`;
 }
 

@@ -1,5 +1,6 @@
-import { dirname, relative, resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import type { Segments } from "../../runtime/config/problems.js";
+import { posixRelative } from "../paths.js";
 import type { PendingProblem } from "../problems.js";
 
 /** Reads a file as text, or `undefined` when it does not exist. Injected so callers choose the I/O. */
@@ -12,8 +13,13 @@ export interface ResolvedSchema {
   readonly problems: readonly PendingProblem[];
 }
 
-/** Resolves one alias's schema found at `segments` of the config. */
-export type SchemaResolver = (schema: object | boolean, segments: Segments) => ResolvedSchema;
+/** Resolves alias schemas of one config, reading each referenced file once. */
+export interface SchemaResolver {
+  /** Resolves one alias's schema found at `segments` of the config. */
+  resolve(schema: object | boolean, segments: Segments): ResolvedSchema;
+  /** Every schema file read and parsed so far → its text. */
+  readonly texts: ReadonlyMap<string, string>;
+}
 
 /**
  * Inlines `$ref`s (to local files, and JSON pointers inside them) so json-schema-to-typescript sees
@@ -23,8 +29,12 @@ export type SchemaResolver = (schema: object | boolean, segments: Segments) => R
 export function schemaResolver(configFile: string, readFile: ReadFile): SchemaResolver {
   const configDir = dirname(configFile);
   const documents = new Map<string, unknown>();
+  const texts = new Map<string, string>();
   const targets = new Map<string, unknown>();
-  return (schema, segments) => resolveRefs(schema, segments, { configFile, configDir, readFile, documents, targets });
+  return {
+    resolve: (schema, segments) => resolveRefs(schema, segments, { configFile, configDir, readFile, documents, texts, targets }),
+    texts,
+  };
 }
 
 interface ResolverState {
@@ -32,18 +42,19 @@ interface ResolverState {
   readonly configDir: string;
   readonly readFile: ReadFile;
   readonly documents: Map<string, unknown>;
+  readonly texts: Map<string, string>;
   readonly targets: Map<string, unknown>;
 }
 
 function resolveRefs(schema: object | boolean, segments: Segments, state: ResolverState): ResolvedSchema {
-  const { configFile, configDir, readFile, documents, targets } = state;
+  const { configFile, configDir, readFile, documents, texts, targets } = state;
   const problems: PendingProblem[] = [];
   const files = new Set<string>();
 
   const load = (file: string, origin: Segments, via: string): { ok: true; doc: unknown } | { ok: false } => {
     files.add(file);
     if (documents.has(file)) return { ok: true, doc: documents.get(file) };
-    const shown = `./${relative(configDir, file).split("\\").join("/")}`;
+    const shown = `./${posixRelative(configDir, file)}`;
     const text = readFile(file);
     if (text === undefined) {
       problems.push({ segments: origin, message: `${via}$ref file ${shown} does not exist (paths are relative to the file that references them)` });
@@ -52,6 +63,7 @@ function resolveRefs(schema: object | boolean, segments: Segments, state: Resolv
     try {
       const doc: unknown = JSON.parse(text);
       documents.set(file, doc);
+      texts.set(file, text);
       return { ok: true, doc };
     } catch (error) {
       problems.push({ segments: origin, message: `${via}$ref file ${shown} is not valid JSON: ${(error as Error).message}` });
@@ -63,7 +75,7 @@ function resolveRefs(schema: object | boolean, segments: Segments, state: Resolv
     const hash = ref.indexOf("#");
     const target = hash === -1 ? ref : ref.slice(0, hash);
     const pointer = hash === -1 ? "" : ref.slice(hash + 1);
-    const via = file === configFile ? "" : `./${relative(configDir, file).split("\\").join("/")} → `;
+    const via = file === configFile ? "" : `./${posixRelative(configDir, file)} → `;
     if (/^[a-z][a-z0-9+.-]*:/i.test(target)) {
       problems.push({ segments: origin, message: `${via}$ref ${JSON.stringify(ref)} is remote; only local files are supported` });
       return {};

@@ -1,6 +1,8 @@
-import { dirname, relative, resolve } from "node:path";
+import { existsSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import type { ExportedDeclarations, Project, SourceFile } from "ts-morph";
 import { closest, type Segments } from "../../runtime/config/problems.js";
+import { posixRelative } from "../paths.js";
 import type { PendingProblem } from "../problems.js";
 import { tsMorph } from "../ts-morph.js";
 import { jsonUnsafe } from "./json-safety.js";
@@ -26,7 +28,7 @@ export interface TsRefChecker {
  * A checker over one ts-morph project shared by every reference of a config, created on first use
  * so a config without user code never builds a TypeScript program.
  */
-export function tsRefChecker(configFile: string, fileExists: (path: string) => boolean): TsRefChecker {
+export function tsRefChecker(configFile: string): TsRefChecker {
   const configDir = dirname(configFile);
   let project: Project | undefined;
   const sourceFile = (path: string): SourceFile => {
@@ -47,9 +49,9 @@ export function tsRefChecker(configFile: string, fileExists: (path: string) => b
   return {
     check(from, name, kind, segments, options = {}) {
       const file = resolve(configDir, from);
-      const shown = `./${relative(configDir, file).split("\\").join("/")}`;
+      const shown = `./${posixRelative(configDir, file)}`;
       const problem = (message: string): RefCheck => ({ problems: [{ segments, message }], typeParameters: 0, file });
-      if (!fileExists(file)) return problem(`${shown} does not exist (paths are relative to the config file)`);
+      if (!existsSync(file)) return problem(`${shown} does not exist (paths are relative to the config file)`);
       const exports = sourceFile(file).getExportedDeclarations();
       const declaration = exports.get(name)?.[0];
       if (declaration === undefined) {

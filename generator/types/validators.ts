@@ -1,6 +1,7 @@
-import { dirname, relative } from "node:path";
+import { dirname } from "node:path";
 import Ajv from "ajv";
 import standalone from "ajv/dist/standalone/index.js";
+import { posixRelative } from "../paths.js";
 import type { PendingProblem } from "../problems.js";
 
 // Ids are URLs under a fixed base, relative to the config file: ajv resolves `$ref`s between the
@@ -13,14 +14,13 @@ export type ValidatorSource = { readonly code: string } | { readonly problem: Pe
 /**
  * Compiles `schema` (as written, `$ref`s intact) into ajv standalone code: a CommonJS body whose
  * `require`s only name the helpers the runtime's `validatorRequire` provides. Referenced files were
- * already read and checked by the schema resolver; `files` lists them.
+ * already read and checked by the schema resolver; `files` maps each to its text.
  */
 export function validatorSource(
   alias: string,
   schema: object | boolean,
-  files: readonly string[],
+  files: ReadonlyMap<string, string>,
   configFile: string,
-  readFile: (path: string) => string | undefined,
 ): ValidatorSource {
   const configDir = dirname(configFile);
   const ajv = new Ajv.default({
@@ -29,10 +29,8 @@ export function validatorSource(
     validateFormats: false,
     code: { source: true, esm: false, lines: false, optimize: true },
   });
-  for (const file of files) {
-    const text = readFile(file);
-    if (text === undefined) continue;
-    const id = new URL(relative(configDir, file).split("\\").join("/"), BASE).href;
+  for (const [file, text] of files) {
+    const id = new URL(posixRelative(configDir, file), BASE).href;
     ajv.addSchema({ ...(JSON.parse(text) as object), $id: id });
   }
   try {
