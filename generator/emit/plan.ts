@@ -1,7 +1,7 @@
 import { dirname, resolve } from "node:path";
 import { parseEnvRef } from "../../runtime/config/env.js";
 import { formatPath } from "../../runtime/config/problems.js";
-import { envKindAt } from "../config/env-kinds.js";
+import { envKindAt } from "../../runtime/config/env-kinds.js";
 import { moduleRefs, type AliasModel, type ClassRef, type ModuleRef } from "../config/model.js";
 import { posixRelative } from "../paths.js";
 import type { SchemaTypes } from "../types/schema-types.js";

@@ -13,9 +13,11 @@ import { NullSerializer } from "../serializers/null.js";
 import type { Serializer } from "../serializers/serializer.js";
 import { StringSerializer } from "../serializers/string.js";
 import { V8Serializer } from "../serializers/v8.js";
-import { readEnv, type EnvKind } from "./env.js";
+import { envKindAt } from "./env-kinds.js";
+import { readEnv } from "./env.js";
 import { backendName, pluginName, serializerName, type BackendName, type PluginName, type SerializerName } from "./names.js";
-import type { AliasConfig, HostPort, PluginConfig, SerializerConfig } from "./types.js";
+import { formatPath, type Segments } from "./problems.js";
+import type { AliasConfig, PluginConfig, SerializerConfig } from "./types.js";
 
 /** What building needs besides the config: user modules (`./x.ts#Export` → value) and validators. */
 export interface BuildContext {
@@ -46,28 +48,6 @@ const PLUGINS: Record<PluginName, () => BasePlugin> = {
   timing: () => new TimingPlugin(),
 };
 
-/** Scalar fields: the runtime option each becomes, and how an env reference in it converts. */
-const FIELDS: Readonly<Record<string, readonly [option: string, kind: EnvKind]>> = {
-  namespace: ["namespace", "string"],
-  ttl: ["ttl", "duration"],
-  timeout: ["timeout", "duration"],
-  max_size: ["maxSize", "integer"],
-  endpoint: ["endpoint", "string"],
-  port: ["port", "integer"],
-  db: ["db", "integer"],
-  username: ["username", "string"],
-  password: ["password", "string"],
-  tls: ["tls", "boolean"],
-  url: ["url", "string"],
-  create_connection_timeout: ["createConnectionTimeout", "duration"],
-  pool_max_size: ["poolMaxSize", "integer"],
-  sentinel_name: ["sentinelName", "string"],
-  hash_tag: ["hashTag", "boolean"],
-  pool_size: ["poolSize", "integer"],
-  item_size: ["itemSize", "integer"],
-  generation_ttl: ["generationTtl", "duration"],
-};
-
 /**
  * Builds a new cache for one alias: snake_case config → camelCase options (env references read
  * now), overrides applied on top, then the backend's class.
@@ -85,19 +65,10 @@ export function buildCache(
 }
 
 function aliasOptions(alias: string, config: AliasConfig, context: BuildContext): Record<string, unknown> {
+  const backend = backendName(config.cache) ?? "module";
   const options: Record<string, unknown> = {};
   for (const [field, value] of Object.entries(config)) {
-    const path = `${alias}.${field}`;
-    const known = FIELDS[field];
-    if (known !== undefined) {
-      options[known[0]] = typeof value === "string" ? readEnv(value, known[1], path) : value;
-    } else if (field === "cluster") {
-      options["cluster"] = { nodes: hostPorts((value as { nodes: HostPort[] }).nodes, `${path}.nodes`) };
-    } else if (field === "sentinels") {
-      options["sentinels"] = hostPorts(value as HostPort[], path);
-    } else if (field === "servers") {
-      options["servers"] = (value as string[]).map((s, i) => readEnv(s, "string", `${path}[${i}]`));
-    } else if (field === "key_builder") {
+    if (field === "key_builder") {
       options["keyBuilder"] = userModule(alias, [field], value as string, context);
     } else if (field === "serializer") {
       options["serializer"] = serializer(alias, value as SerializerConfig, context);
@@ -105,11 +76,22 @@ function aliasOptions(alias: string, config: AliasConfig, context: BuildContext)
     } else if (field === "plugins") {
       options["plugins"] = (value as PluginConfig[]).map((p, i) => plugin(alias, i, p, context));
     } else if (field !== "cache") {
-      options[camelCase(field)] = value;
+      options[camelCase(field)] = withEnv(value, backend, [alias, field]);
     }
   }
   if (context.validator !== undefined) options["validator"] = context.validator;
   return options;
+}
+
+/**
+ * `value` with every `${VAR}` in it read now, each converted as the schema types its place (as the
+ * generated file's `fromEnv` reads do): a port is an integer, a TTL a duration, anything else text.
+ */
+function withEnv(value: unknown, backend: BackendName | "module", segments: Segments): unknown {
+  if (typeof value === "string") return readEnv(value, envKindAt(backend, segments.slice(1)), formatPath(segments));
+  if (Array.isArray(value)) return value.map((item, i) => withEnv(item, backend, [...segments, i]));
+  if (value === null || typeof value !== "object") return value;
+  return Object.fromEntries(Object.entries(value).map(([key, child]) => [key, withEnv(child, backend, [...segments, key])]));
 }
 
 function serializer(alias: string, config: SerializerConfig, context: BuildContext): Serializer {
@@ -124,13 +106,6 @@ function plugin(alias: string, index: number, config: PluginConfig, context: Bui
   if (name !== undefined) return PLUGINS[name]();
   const { class: ref, ...options } = config;
   return new (userModule<Constructor<BasePlugin>>(alias, ["plugins", index, "class"], ref, context))(options);
-}
-
-function hostPorts(nodes: readonly HostPort[], path: string): { host: string; port: number }[] {
-  return nodes.map((node, i) => ({
-    host: readEnv(node.host, "string", `${path}[${i}].host`) as string,
-    port: (typeof node.port === "string" ? readEnv(node.port, "integer", `${path}[${i}].port`) : node.port) as number,
-  }));
 }
 
 function userModule<T>(alias: string, segments: readonly (string | number)[], ref: string, context: BuildContext): T {

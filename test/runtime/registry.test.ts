@@ -216,6 +216,27 @@ describe("CacheRegistry", () => {
     expect(() => registry.create("mc")).toThrow(/mc\.generation_ttl: environment variable GEN_TTL="soon"/);
   });
 
+  it("reads ${VAR} anywhere in an alias, typed by the schema like the generated file's reads", () => {
+    class Custom extends Cache {
+      constructor(readonly options: CacheOptions & Record<string, unknown>) {
+        super(new MemoryStore(), new JsonSerializer(), options);
+      }
+    }
+    vi.stubEnv("NODE_PORT", "7001");
+    vi.stubEnv("REGION", "eu");
+    const registry = new CacheRegistry(
+      {
+        clu: { cache: "redis", cluster: { nodes: [{ host: "${NODE_HOST:-127.0.0.1}", port: "${NODE_PORT}" }] }, port: "${NODE_PORT}" },
+        own: { cache: "./backends.ts#Custom", port: "${NODE_PORT}", where: { region: "${REGION}" }, ttl: "${OWN_TTL:-2}" },
+      },
+      { modules: { "./backends.ts#Custom": Custom } },
+    );
+    expect(registry.create("clu")).toMatchObject({ endpoint: "127.0.0.1", port: 7001 });
+    const own = registry.create("own") as Custom;
+    // A user backend's own fields are not in the schema: text, as in generated code.
+    expect(own.options).toMatchObject({ port: "7001", where: { region: "eu" }, ttl: 2 });
+  });
+
   it("builds user modules for backends, serializers, plugins and key builders", async () => {
     class Shout extends BasePlugin {
       constructor(readonly options: Record<string, unknown>) {

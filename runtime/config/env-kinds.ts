@@ -1,7 +1,7 @@
 import schema from "../../schema/cachegen.schema.json" with { type: "json" };
-import type { EnvKind } from "../../runtime/config/env.js";
-import type { BackendName } from "../../runtime/config/names.js";
-import type { Segments } from "../../runtime/config/problems.js";
+import type { EnvKind } from "./env.js";
+import type { BackendName } from "./names.js";
+import type { Segments } from "./problems.js";
 
 type SchemaNode = {
   readonly $ref?: string;
