@@ -24,7 +24,9 @@ function standardDecorators(): Plugin {
 export default defineConfig({
   plugins: [standardDecorators()],
   // Generated goldens import "cachegen"; tests run them against the runtime sources, not dist/.
-  resolve: { alias: [{ find: /^cachegen$/, replacement: fileURLToPath(new URL("./runtime/index.ts", import.meta.url)) }] },
+  resolve: {
+    alias: [{ find: /^cachegen$/, replacement: fileURLToPath(new URL("./runtime/index.ts", import.meta.url)) }],
+  },
   test: {
     include: ["test/**/*.test.ts"],
     testTimeout: 20_000,

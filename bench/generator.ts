@@ -33,7 +33,11 @@ function config(count: number): string {
         schema: {
           type: "object",
           required: ["id"],
-          properties: { id: { type: "string" }, count: { type: "integer" }, tags: { type: "array", items: { type: "string" } } },
+          properties: {
+            id: { type: "string" },
+            count: { type: "integer" },
+            tags: { type: "array", items: { type: "string" } },
+          },
         },
       },
     };

@@ -8,7 +8,7 @@
 /** One thing being measured. `op` performs a single operation. */
 export interface Contender {
   readonly name: string;
-  readonly op: (i: number) => Promise<unknown> | unknown;
+  readonly op: (i: number) => unknown;
 }
 
 /** One comparison: contenders against `baseline` (a contender name). */
@@ -95,7 +95,9 @@ const TIME_PER_OP: Measure = {
 
 /** Formats rows as a Markdown table (pasted verbatim into README). */
 export function table(comparison: Comparison, rows: readonly Row[], style: TableStyle = {}): string {
-  const setup = style.setup ?? `${comparison.concurrency ?? 1} in flight, ${comparison.ops} ops x ${comparison.rounds ?? 15} rounds`;
+  const setup =
+    style.setup ??
+    `${comparison.concurrency ?? 1} in flight, ${comparison.ops} ops x ${comparison.rounds ?? 15} rounds`;
   const measure = style.timePerOp ? TIME_PER_OP : THROUGHPUT;
   const lines = [
     `**${comparison.title}** (${setup}, medians)`,
@@ -128,7 +130,9 @@ export interface TargetStyle {
 export function target(label: string, actual: number, wanted: number, style: TargetStyle = {}): void {
   const { unit = "x", atMost = false } = style;
   const met = atMost ? actual <= wanted : actual >= wanted;
-  console.log(`${met ? "PASS" : "MISS"}  ${label}: ${actual.toFixed(2)}${unit} (target ${atMost ? "<=" : ">="} ${wanted}${unit})`);
+  console.log(
+    `${met ? "PASS" : "MISS"}  ${label}: ${actual.toFixed(2)}${unit} (target ${atMost ? "<=" : ">="} ${wanted}${unit})`,
+  );
 }
 
 async function measure(contender: Contender, ops: number, concurrency: number): Promise<number> {

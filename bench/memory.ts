@@ -40,9 +40,21 @@ export async function benchMemory(): Promise<void> {
   for (const peer of all) for (const key of keys) await peer.set(key, value);
   const common = { baseline: "async Map wrapper", ops: 200_000, rounds: 15, warmup: 3 };
 
-  const hit = await report({ title: "memory get (hit)", contenders: contenders(all, (p, i) => p.get(keys[i % KEYS]!)), ...common });
-  await report({ title: "memory get (miss)", contenders: contenders(all, (p, i) => p.get(missing[i % KEYS]!)), ...common });
-  await report({ title: "memory set", contenders: contenders(all, (p, i) => p.set(keys[i % KEYS]!, value)), ...common });
+  const hit = await report({
+    title: "memory get (hit)",
+    contenders: contenders(all, (p, i) => p.get(keys[i % KEYS]!)),
+    ...common,
+  });
+  await report({
+    title: "memory get (miss)",
+    contenders: contenders(all, (p, i) => p.get(missing[i % KEYS]!)),
+    ...common,
+  });
+  await report({
+    title: "memory set",
+    contenders: contenders(all, (p, i) => p.set(keys[i % KEYS]!, value)),
+    ...common,
+  });
 
   // Ratios are medians of same-round ratios (see harness.ts), steadier than ratios of medians.
   const ratio = (name: string) => hit.find((r) => r.name === name)!.ratio;

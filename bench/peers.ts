@@ -14,6 +14,9 @@ export interface RemotePeer extends Peer {
 }
 
 /** The same operation for every peer, as harness contenders. */
-export function contenders<P extends Pick<Peer, "name">>(peers: readonly P[], op: (peer: P, i: number) => Promise<unknown>): Contender[] {
+export function contenders<P extends Pick<Peer, "name">>(
+  peers: readonly P[],
+  op: (peer: P, i: number) => Promise<unknown>,
+): Contender[] {
   return peers.map((peer) => ({ name: peer.name, op: (i) => op(peer, i) }));
 }

@@ -34,14 +34,47 @@ function peers(host: string, port: number): RemotePeer[] {
   });
   const keyv = new Keyv(new KeyvRedis(url));
   const manager = createCache({ stores: [new Keyv(new KeyvRedis(url), { namespace: "manager" })] });
-  const bento = new BentoCache({ default: "redis", stores: { redis: bentostore().useL2Layer(redisDriver({ connection: { host, port } })) } });
+  const bento = new BentoCache({
+    default: "redis",
+    stores: { redis: bentostore().useL2Layer(redisDriver({ connection: { host, port } })) },
+  });
   return [
-    { name: "raw ioredis (auto-pipelining)", get: (k) => raw.get(k), set: (k, v) => raw.set(k, v), close: () => raw.quit() },
-    { name: "cachegen RedisCache (string, no plugins)", get: (k) => strings.get(k), set: (k, v) => strings.set(k, v), close: () => strings.close() },
-    { name: "cachegen RedisCache (json + 2 plugins)", get: (k) => json.get(k), set: (k) => json.set(k, object), close: () => json.close() },
-    { name: "keyv + @keyv/redis", get: (k) => keyv.get(k), set: (k, v) => keyv.set(k, v), close: () => keyv.disconnect() },
-    { name: "cache-manager (keyv redis store)", get: (k) => manager.get(k), set: (k, v) => manager.set(k, v), close: () => manager.disconnect() },
-    { name: "bentocache (redis layer)", get: (k) => bento.get({ key: k }), set: (k, v) => bento.set({ key: k, value: v }), close: () => bento.disconnectAll() },
+    {
+      name: "raw ioredis (auto-pipelining)",
+      get: (k) => raw.get(k),
+      set: (k, v) => raw.set(k, v),
+      close: () => raw.quit(),
+    },
+    {
+      name: "cachegen RedisCache (string, no plugins)",
+      get: (k) => strings.get(k),
+      set: (k, v) => strings.set(k, v),
+      close: () => strings.close(),
+    },
+    {
+      name: "cachegen RedisCache (json + 2 plugins)",
+      get: (k) => json.get(k),
+      set: (k) => json.set(k, object),
+      close: () => json.close(),
+    },
+    {
+      name: "keyv + @keyv/redis",
+      get: (k) => keyv.get(k),
+      set: (k, v) => keyv.set(k, v),
+      close: () => keyv.disconnect(),
+    },
+    {
+      name: "cache-manager (keyv redis store)",
+      get: (k) => manager.get(k),
+      set: (k, v) => manager.set(k, v),
+      close: () => manager.disconnect(),
+    },
+    {
+      name: "bentocache (redis layer)",
+      get: (k) => bento.get({ key: k }),
+      set: (k, v) => bento.set({ key: k, value: v }),
+      close: () => bento.disconnectAll(),
+    },
   ];
 }
 
@@ -53,9 +86,20 @@ export async function benchRedis(): Promise<void> {
   try {
     for (const peer of all) await Promise.all(keys.map((key) => peer.set(key, text)));
     const common = { baseline: all[0]!.name, ops: 20_000, concurrency: IN_FLIGHT, rounds: 15, warmup: 3 };
-    const get = await report({ title: "redis GET", contenders: contenders(all, (p, i) => p.get(keys[i % KEYS]!)), ...common });
-    const set = await report({ title: "redis SET", contenders: contenders(all, (p, i) => p.set(keys[i % KEYS]!, text)), ...common });
-    for (const [op, rows] of [["GET", get], ["SET", set]] as const) {
+    const get = await report({
+      title: "redis GET",
+      contenders: contenders(all, (p, i) => p.get(keys[i % KEYS]!)),
+      ...common,
+    });
+    const set = await report({
+      title: "redis SET",
+      contenders: contenders(all, (p, i) => p.set(keys[i % KEYS]!, text)),
+      ...common,
+    });
+    for (const [op, rows] of [
+      ["GET", get],
+      ["SET", set],
+    ] as const) {
       const ratio = (name: string) => rows.find((r: Row) => r.name.startsWith(name))!.ratio;
       target(`redis ${op} strings, no plugins vs raw ioredis`, ratio("cachegen RedisCache (string"), 0.95);
       target(`redis ${op} strings, no plugins vs keyv`, ratio("cachegen RedisCache (string") / ratio("keyv"), 1);

@@ -18,7 +18,9 @@ export async function main(
   const { cwd = process.cwd(), ...output } = io;
   const args = parseCliArgs(argv);
   if (!args.ok) {
-    output.stderr.write(`${painter(output.stderr)("red", `cachegen: ${args.error}`)}\nRun cachegen --help for usage.\n`);
+    output.stderr.write(
+      `${painter(output.stderr)("red", `cachegen: ${args.error}`)}\nRun cachegen --help for usage.\n`,
+    );
     return EXIT.invalid;
   }
   const { command, flags } = args;

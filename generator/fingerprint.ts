@@ -9,7 +9,16 @@ import type { AliasModel } from "./config/model.js";
 export function fingerprint(models: readonly AliasModel[], schemaFiles: ReadonlyMap<string, string>): string {
   const normalized = {
     aliases: models.map(({ config, ...model }) => {
-      const { cache: _cache, serializer: _serializer, plugins: _plugins, key_builder: _keyBuilder, ttl: _ttl, timeout: _timeout, namespace: _namespace, ...options } = config;
+      const {
+        cache: _cache,
+        serializer: _serializer,
+        plugins: _plugins,
+        key_builder: _keyBuilder,
+        ttl: _ttl,
+        timeout: _timeout,
+        namespace: _namespace,
+        ...options
+      } = config;
       return { ...model, options };
     }),
     files: [...schemaFiles].sort(([a], [b]) => (a < b ? -1 : 1)),
@@ -18,8 +27,12 @@ export function fingerprint(models: readonly AliasModel[], schemaFiles: Readonly
 }
 
 function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
+  // undefined has no JSON text of its own
+  if (value === undefined) return "null";
+  if (value === null || typeof value !== "object") return JSON.stringify(value);
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  const keys = Object.keys(value).filter((k) => (value as Record<string, unknown>)[k] !== undefined).sort();
+  const keys = Object.keys(value)
+    .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
+    .sort();
   return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(",")}}`;
 }

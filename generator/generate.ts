@@ -66,8 +66,8 @@ export async function generate(options: GenerateOptions = {}): Promise<GenerateR
   const base = { config: configPath, out: shown(cwd, result.out), aliases: result.models.length, files: result.files };
   const ms = () => Math.round(performance.now() - started);
   if (options.validateOnly) return { status: "valid", ...base, ms: ms() };
-  const current = await readFile(result.out, "utf8").catch((error: NodeJS.ErrnoException) => {
-    if (error.code === "ENOENT") return undefined;
+  const current = await readFile(result.out, "utf8").catch((error: unknown) => {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw error;
   });
   if (options.check) {

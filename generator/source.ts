@@ -57,8 +57,14 @@ export async function generateSource(input: SourceInput): Promise<SourceResult> 
   if (parsed.problems.length > 0) return { ok: false, problems: parsed.problems, files: [] };
 
   const data = parsed.data;
-  const pending: PendingProblem[] = configProblems(data).map((p) => ({ segments: p.segments ?? [], message: p.message }));
-  const config = (data !== null && typeof data === "object" && !Array.isArray(data) ? data : {}) as Record<string, unknown>;
+  const pending: PendingProblem[] = configProblems(data).map((p) => ({
+    segments: p.segments ?? [],
+    message: p.message,
+  }));
+  const config = (data !== null && typeof data === "object" && !Array.isArray(data) ? data : {}) as Record<
+    string,
+    unknown
+  >;
   const broken = new Set(pending.map((p) => p.segments[0]));
   const models = aliasModels(Object.fromEntries(Object.entries(config).filter(([alias]) => !broken.has(alias))));
   const configFile = resolve(source.path);
@@ -142,7 +148,11 @@ export async function generateSource(input: SourceInput): Promise<SourceResult> 
 /** Prettier options that make a file's formatting more than that of its statements one by one. */
 const WHOLE_FILE_OPTIONS = ["insertPragma", "requirePragma", "rangeStart", "rangeEnd", "cursorOffset"] as const;
 
-async function formatDeclarations(toolchain: Toolchain, declarations: string, prettier: PrettierOptions): Promise<string> {
+async function formatDeclarations(
+  toolchain: Toolchain,
+  declarations: string,
+  prettier: PrettierOptions,
+): Promise<string> {
   return (await toolchain.format(declarations, prettier)).trimEnd();
 }
 

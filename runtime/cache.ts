@@ -88,7 +88,9 @@ export class Cache<V = unknown, P extends readonly BasePlugin[] = readonly BaseP
     const read = this.#run("get", [key, options], options, key, NO_KEYS, (k, ns) =>
       this.#decodeStored(k, this.backend.get(k, ns)),
     );
-    return options?.default === undefined ? read : read.then((value) => (value === undefined ? options.default : value));
+    return options?.default === undefined
+      ? read
+      : read.then((value) => (value === undefined ? options.default : value));
   }
 
   /** Reads many keys at once; results follow the order of `keys`. */
@@ -147,7 +149,8 @@ export class Cache<V = unknown, P extends readonly BasePlugin[] = readonly BaseP
    * counter stays readable by `get` with this cache's serializer.
    */
   increment(key: string, delta = 1, options?: OperationOptions): Promise<number> {
-    if (!Number.isSafeInteger(delta)) return Promise.reject(new TypeError(`increment delta must be an integer, got ${delta}`));
+    if (!Number.isSafeInteger(delta))
+      return Promise.reject(new TypeError(`increment delta must be an integer, got ${delta}`));
     if (this.#disabled) return Promise.resolve(delta);
     return this.#run("increment", [key, delta, options], options, key, NO_KEYS, (k, ns) =>
       this.serializer.decimalIntegers && this.backend.increment
@@ -255,7 +258,12 @@ export class Cache<V = unknown, P extends readonly BasePlugin[] = readonly BaseP
   }
 
   /** A lock or compare-and-set primitive: key building and the deadline, without plugins (they hook operations, not locks). */
-  #atomic<R>(op: string, key: string, options: OperationOptions | undefined, call: (k: string, ns: string) => MaybePromise<R>): Promise<R> {
+  #atomic<R>(
+    op: string,
+    key: string,
+    options: OperationOptions | undefined,
+    call: (k: string, ns: string) => MaybePromise<R>,
+  ): Promise<R> {
     try {
       const ns = options?.namespace ?? this.namespace;
       const k = this.buildKey(key, ns);

@@ -5,7 +5,13 @@ export type * from "./cache-options.js";
 export { MemoryCache } from "./backends/memory.js";
 export type { MemoryCacheOptions } from "./backends/memory.js";
 export { RedisCache } from "./backends/redis.js";
-export type { IoRedisClient, RedisCacheOptions, RedisConnectionOptions, RedisNode, RedisTlsOptions } from "./backends/redis-options.js";
+export type {
+  IoRedisClient,
+  RedisCacheOptions,
+  RedisConnectionOptions,
+  RedisNode,
+  RedisTlsOptions,
+} from "./backends/redis-options.js";
 export { MemcachedCache } from "./backends/memcached.js";
 export type { MemcachedCacheOptions } from "./backends/memcached.js";
 export { KEEP_TTL } from "./backends/backend.js";

@@ -4,13 +4,11 @@ import { buildCache } from "./config/build.js";
 import type { AliasConfig } from "./config/types.js";
 import { configProblems } from "./config/validate.js";
 import { ConfigError, UnknownAliasError } from "./errors.js";
-import type { BasePlugin } from "./plugins/base.js";
 import type { CreateOverrides } from "./overrides.js";
 import type { Serializer } from "./serializers/serializer.js";
 
 /** Any cache, whatever its value type and plugins. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyCache = Cache<any, readonly BasePlugin[]>;
+export type AnyCache = Cache<any>;
 
 /** What a registry builds for each alias name. */
 export type CacheMap = { readonly [alias: string]: AnyCache };

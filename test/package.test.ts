@@ -8,7 +8,8 @@ import { packedProject } from "./helpers/packed-project.js";
 
 const run = promisify(execFile);
 const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
-const version = (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
+const version = (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string })
+  .version;
 
 /** Packages only a backend or the generator may load; importing the runtime must not. */
 const HEAVY = ["ioredis", "memjs", "ts-morph", "prettier", "json-schema-to-typescript", "msgpackr-extract"];
@@ -34,8 +35,15 @@ describe("the packed package, installed into a fresh project", () => {
   }, 180_000);
 
   it("ships built JS, declarations, the schema and the bin, and no sources or tests", async () => {
-    const files = (await run("tar", ["tzf", readFileSync(join(project, "..", "packed.done"), "utf8")])).stdout.split("\n");
-    for (const file of ["dist/runtime/index.js", "dist/runtime/index.d.ts", "dist/generator/bin.js", "schema/cachegen.schema.json"]) {
+    const files = (await run("tar", ["tzf", readFileSync(join(project, "..", "packed.done"), "utf8")])).stdout.split(
+      "\n",
+    );
+    for (const file of [
+      "dist/runtime/index.js",
+      "dist/runtime/index.d.ts",
+      "dist/generator/bin.js",
+      "schema/cachegen.schema.json",
+    ]) {
       expect(files).toContain(`package/${file}`);
     }
     expect(files.filter((f) => /^package\/(test|runtime|bench|fixtures)\//.test(f) || /\.test\./.test(f))).toEqual([]);
@@ -86,7 +94,16 @@ describe("the packed package, installed into a fresh project", () => {
   it("type-checks user code against the shipped declarations, and rejects a wrong value type", async () => {
     writeFileSync(
       join(project, "tsconfig.json"),
-      JSON.stringify({ compilerOptions: { strict: true, module: "NodeNext", target: "ES2023", noEmit: true, skipLibCheck: false, types: [] } }),
+      JSON.stringify({
+        compilerOptions: {
+          strict: true,
+          module: "NodeNext",
+          target: "ES2023",
+          noEmit: true,
+          skipLibCheck: false,
+          types: [],
+        },
+      }),
     );
     writeFileSync(
       join(project, "use.ts"),
@@ -99,8 +116,13 @@ describe("the packed package, installed into a fresh project", () => {
       `,
     );
     await expect(run(process.execPath, [tsc, "-p", project], { cwd: project })).resolves.toBeDefined();
-    writeFileSync(join(project, "use.ts"), `import { MemoryCache } from "cachegen";\nvoid new MemoryCache<string>().set("k", 42);\n`);
-    const failure = await run(process.execPath, [tsc, "-p", project], { cwd: project }).catch((e: { stdout: string }) => e);
-    expect((failure as { stdout: string }).stdout).toMatch(/use\.ts\(2,.*TS2345.*'number' is not assignable to parameter of type 'string'/);
+    writeFileSync(
+      join(project, "use.ts"),
+      `import { MemoryCache } from "cachegen";\nvoid new MemoryCache<string>().set("k", 42);\n`,
+    );
+    const failure = await run(process.execPath, [tsc, "-p", project], { cwd: project }).catch(
+      (e: unknown) => e as { stdout: string },
+    );
+    expect(failure.stdout).toMatch(/use\.ts\(2,.*TS2345.*'number' is not assignable to parameter of type 'string'/);
   });
 });

@@ -54,7 +54,10 @@ export function semanticChanges(before: string, after: string): SemanticChange[]
 function describe(text: string): Map<string, AliasFacts> {
   const facts = new Map<string, AliasFacts>();
   if (text === "") return facts;
-  const file = new Project({ useInMemoryFileSystem: true, skipLoadingLibFiles: true }).createSourceFile("caches.ts", text);
+  const file = new Project({ useInMemoryFileSystem: true, skipLoadingLibFiles: true }).createSourceFile(
+    "caches.ts",
+    text,
+  );
   const initializer = file.getVariableDeclaration("config")?.getInitializer();
   const config = initializer === undefined ? {} : (plain(initializer) as Record<string, unknown>);
   const declarations = new Map(
@@ -62,7 +65,7 @@ function describe(text: string): Map<string, AliasFacts> {
   );
   const values = new Map(
     (file.getInterface("CacheValues")?.getProperties() ?? []).map((p) => [
-      String(plain(p.getNameNode() as TsMorph.Expression) ?? p.getName()),
+      propertyName(p),
       p.getTypeNode()?.getText() ?? "unknown",
     ]),
   );
@@ -89,12 +92,19 @@ function withDeclarations(type: string, declarations: ReadonlyMap<string, string
   return [type, ...[...seen].sort().map((n) => declarations.get(n))].join("\n");
 }
 
+/** An interface property's name as written, quotes removed. */
+function propertyName(property: TsMorph.PropertySignature): string {
+  const name = plain(property.getNameNode());
+  return typeof name === "string" ? name : property.getName();
+}
+
 /** Evaluates the literal parts of generated code; an env read stands for its `${VAR}` reference. */
 function plain(node: Node): unknown {
   if (Node.isAsExpression(node) || Node.isParenthesizedExpression(node)) return plain(node.getExpression());
   if (Node.isStringLiteral(node) || Node.isNoSubstitutionTemplateLiteral(node)) return node.getLiteralValue();
   if (Node.isNumericLiteral(node)) return node.getLiteralValue();
-  if (Node.isPrefixUnaryExpression(node) && node.getOperatorToken() === SyntaxKind.MinusToken) return -(plain(node.getOperand()) as number);
+  if (Node.isPrefixUnaryExpression(node) && node.getOperatorToken() === SyntaxKind.MinusToken)
+    return -(plain(node.getOperand()) as number);
   if (Node.isTrueLiteral(node)) return true;
   if (Node.isFalseLiteral(node)) return false;
   if (Node.isNullLiteral(node)) return null;

@@ -42,7 +42,12 @@ export const FLAGS: readonly Flag[] = [
     description: "compare with the file on disk and write nothing; exit 1 with a diff on drift",
     commands: ["generate"],
   },
-  { name: "watch", short: "w", description: "regenerate on every change to the config or a file it references", commands: ["generate"] },
+  {
+    name: "watch",
+    short: "w",
+    description: "regenerate on every change to the config or a file it references",
+    commands: ["generate"],
+  },
   { name: "json", description: "print the result as JSON (for CI annotations)", commands: ["generate", "validate"] },
   { name: "help", short: "h", description: "show this help" },
   { name: "version", short: "v", description: "print the version" },
@@ -50,7 +55,11 @@ export const FLAGS: readonly Flag[] = [
 
 /** Parsed arguments, or the usage error that prevents running anything. */
 export type ParsedArgs =
-  | { readonly ok: true; readonly command: Command | undefined; readonly flags: Readonly<Record<string, string | boolean | undefined>> }
+  | {
+      readonly ok: true;
+      readonly command: Command | undefined;
+      readonly flags: Readonly<Record<string, string | boolean | undefined>>;
+    }
   | { readonly ok: false; readonly error: string };
 
 /** Parses argv against {@link FLAGS}: unknown flags, missing values and flags foreign to the command are errors. */
@@ -62,7 +71,13 @@ export function parseCliArgs(argv: readonly string[]): ParsedArgs {
       allowPositionals: true,
       strict: true,
       options: Object.fromEntries(
-        FLAGS.map((f) => [f.name, { type: f.value === undefined ? ("boolean" as const) : ("string" as const), ...(f.short ? { short: f.short } : {}) }]),
+        FLAGS.map((f) => [
+          f.name,
+          {
+            type: f.value === undefined ? ("boolean" as const) : ("string" as const),
+            ...(f.short ? { short: f.short } : {}),
+          },
+        ]),
       ),
     });
   } catch (error) {
@@ -79,7 +94,8 @@ export function parseCliArgs(argv: readonly string[]): ParsedArgs {
       return { ok: false, error: `--${flag.name} works only with ${flag.commands.join(" or ")}` };
     }
   }
-  if (parsed.values["check"] && parsed.values["watch"]) return { ok: false, error: "--check and --watch do not go together" };
+  if (parsed.values["check"] && parsed.values["watch"])
+    return { ok: false, error: "--check and --watch do not go together" };
   return { ok: true, command: command as Command | undefined, flags: parsed.values };
 }
 

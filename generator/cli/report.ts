@@ -42,10 +42,18 @@ export function report(result: GenerateResult, output: Output): number {
       break;
     case "drift":
       for (const line of (result.diff ?? "").trimEnd().split("\n")) {
-        const style = line.startsWith("+") ? "green" : line.startsWith("-") ? "red" : line.startsWith("@@") ? "cyan" : undefined;
+        const style = line.startsWith("+")
+          ? "green"
+          : line.startsWith("-")
+            ? "red"
+            : line.startsWith("@@")
+              ? "cyan"
+              : undefined;
         output.stdout.write(`${style ? out(style, line) : line}\n`);
       }
-      output.stdout.write(`\nSemantic changes:\n${(result.changes ?? []).map((c) => `  ${formatChange(c)}\n`).join("") || "  none (formatting only)\n"}`);
+      output.stdout.write(
+        `\nSemantic changes:\n${(result.changes ?? []).map((c) => `  ${formatChange(c)}\n`).join("") || "  none (formatting only)\n"}`,
+      );
       output.stderr.write(`${result.out} is out of date with ${result.config}: run cachegen generate\n`);
       break;
     case "written":

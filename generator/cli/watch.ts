@@ -39,7 +39,9 @@ export async function watchAndGenerate(options: GenerateOptions, output: Output,
         watchDir(dir, (_event, name) => {
           if (name !== null && ![...watched].some((f) => dirname(f) === dir && basename(f) === name)) return;
           clearTimeout(timer);
-          timer = setTimeout(() => (running = running.then(run)), DEBOUNCE_MS);
+          timer = setTimeout(() => {
+            running = running.then(run);
+          }, DEBOUNCE_MS);
         }),
       );
     }

@@ -9,7 +9,7 @@ import {
   type PluginName,
   type SerializerName,
 } from "../../runtime/config/names.js";
-import type { AliasConfig, PluginConfig } from "../../runtime/config/types.js";
+import type { AliasConfig, EnvRef, PluginConfig } from "../../runtime/config/types.js";
 
 /** User code named as `./path/to/module.ts#Export`, relative to the config file. */
 export interface ModuleRef {
@@ -114,7 +114,7 @@ function classRef<N extends string>(name: string, canonical: (name: string) => N
   return builtin === undefined ? { module: moduleRef(name) } : { builtin };
 }
 
-function seconds(value: Duration | string | undefined): number | null | string | undefined {
+function seconds(value: Duration | EnvRef | undefined): number | null | string | undefined {
   if (typeof value === "string" && parseEnvRef(value) !== undefined) return value;
   return value === undefined ? undefined : toSeconds(value as Duration);
 }

@@ -66,12 +66,20 @@ function parsePositioned(source: ConfigSource): ParsedConfig {
     const { line, col } = lineCounter.linePos(offset);
     return { file: source.name ?? source.path, line, column: col, path, message };
   };
-  const problems: Problem[] = doc.errors.map((error) => at(error.pos[0], "", error.message.split("\n")[0] ?? error.message));
+  const problems: Problem[] = doc.errors.map((error) =>
+    at(error.pos[0], "", error.message.split("\n")[0] ?? error.message),
+  );
   const rootNode = problems.length === 0 ? deepest(doc.contents, root, true) : undefined;
   if (rootNode !== undefined) {
     duplicates(rootNode, [], (node, segments, key) => {
       const message = segments.length === 0 ? `duplicate alias "${key}"` : `duplicate field "${key}"`;
-      problems.push(at(node.range?.[0] ?? 0, formatPath([...segments, key]), `${message}: the last one would silently win; remove or rename one`));
+      problems.push(
+        at(
+          node.range?.[0] ?? 0,
+          formatPath([...segments, key]),
+          `${message}: the last one would silently win; remove or rename one`,
+        ),
+      );
     });
   }
   return {
@@ -112,7 +120,11 @@ function deepest(node: unknown, segments: Segments, exact = false): Node | undef
   return current;
 }
 
-function duplicates(node: Node, segments: Segments, report: (key: Node, segments: Segments, name: string) => void): void {
+function duplicates(
+  node: Node,
+  segments: Segments,
+  report: (key: Node, segments: Segments, name: string) => void,
+): void {
   const { isMap, isPair, isScalar, isSeq } = yaml();
   if (isMap(node)) {
     const seen = new Set<string>();
@@ -148,7 +160,12 @@ function invalidJson(source: ConfigSource, error: SyntaxError): ParsedConfig {
   if (positioned.problems.length > 0) return positioned;
   const offset = Number(/position (\d+)/.exec(error.message)?.[1] ?? 0);
   const before = source.text.slice(0, offset).split("\n");
-  const problem = { file: source.name ?? source.path, line: before.length, column: before.at(-1)!.length + 1, path: "" };
+  const problem = {
+    file: source.name ?? source.path,
+    line: before.length,
+    column: before.at(-1)!.length + 1,
+    path: "",
+  };
   return { ...positioned, data: undefined, problems: [{ ...problem, message: `not valid JSON: ${error.message}` }] };
 }
 

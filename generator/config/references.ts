@@ -23,7 +23,11 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
  * module references and `serializer.type` name real exports of the right kind, a type used with
  * the json serializer survives JSON, and alias names can be written to a file at all.
  */
-export function checkReferences(models: readonly AliasModel[], resolveSchema: SchemaResolver, ts: TsRefChecker): References {
+export function checkReferences(
+  models: readonly AliasModel[],
+  resolveSchema: SchemaResolver,
+  ts: TsRefChecker,
+): References {
   const problems: PendingProblem[] = [];
   const schemas = new Map<string, ResolvedSchema>();
   const typeParameters = new Map<string, number>();
@@ -39,7 +43,10 @@ export function checkReferences(models: readonly AliasModel[], resolveSchema: Sc
   for (const model of models) {
     const { name } = model;
     if (LONE_SURROGATE.test(name)) {
-      problems.push({ segments: [name], message: "alias name contains an unpaired UTF-16 surrogate, which no source file can hold" });
+      problems.push({
+        segments: [name],
+        message: "alias name contains an unpaired UTF-16 surrogate, which no source file can hold",
+      });
     }
     for (const use of moduleRefs(model)) checkModule(name, use);
     if (model.schema !== undefined) {
@@ -49,7 +56,8 @@ export function checkReferences(models: readonly AliasModel[], resolveSchema: Sc
       schemas.set(name, resolved);
     }
     if (model.type !== undefined) {
-      const jsonSafe = model.serializer !== undefined && "builtin" in model.serializer && model.serializer.builtin === "json";
+      const jsonSafe =
+        model.serializer !== undefined && "builtin" in model.serializer && model.serializer.builtin === "json";
       const result = ts.check(model.type.from, model.type.name, "type", [name, "serializer", "type"], { jsonSafe });
       problems.push(...result.problems);
       files.add(result.file);

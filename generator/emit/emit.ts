@@ -83,7 +83,9 @@ export function emitSource(input: EmitInput): string {
     ...input.runtime.map(({ name, typeOnly }) => ({ name, isTypeOnly: typeOnly })),
   ];
   find(StructureKind.TypeAlias, "CacheAlias").node.type = union(input.aliases.map((a) => JSON.stringify(a.name)));
-  find(StructureKind.Interface, "CacheValues").node.properties = input.aliases.map((a) => property(a.name, a.valueType));
+  find(StructureKind.Interface, "CacheValues").node.properties = input.aliases.map((a) =>
+    property(a.name, a.valueType),
+  );
   find(StructureKind.Interface, "CacheTypes").node.properties = input.aliases.map((a) => property(a.name, a.cacheType));
   const caches = find(StructureKind.VariableStatement, "caches");
   const declaration = caches.node.declarations[0]!;
@@ -91,7 +93,8 @@ export function emitSource(input: EmitInput): string {
 
   // The printer separates only some statement kinds by a blank line; prettier folds any extras.
   for (const statement of statements) {
-    if (typeof statement !== "string" && statement.kind !== StructureKind.ImportDeclaration) statement.leadingTrivia = "\n";
+    if (typeof statement !== "string" && statement.kind !== StructureKind.ImportDeclaration)
+      statement.leadingTrivia = "\n";
   }
   // Inserted back to front so the indexes found above stay valid.
   if (input.validators !== "") statements.splice(caches.index, 0, `\n${regions.raw(input.validators)}`);
@@ -99,7 +102,11 @@ export function emitSource(input: EmitInput): string {
   const configText = configStatement(config.node, input.config, input.configLaidOut);
   statements[config.index] = `\n${input.configLaidOut ? regions.final(configText) : regions.raw(configText)}`;
   if (input.declarations !== "") statements.splice(config.index, 0, `\n${input.declarations}`);
-  statements.splice(find(StructureKind.ImportDeclaration, "cachegen").index + 1, 0, ...input.imports.map(importStructure));
+  statements.splice(
+    find(StructureKind.ImportDeclaration, "cachegen").index + 1,
+    0,
+    ...input.imports.map(importStructure),
+  );
   return project.createSourceFile("caches.ts", structure).getFullText();
 }
 

@@ -31,7 +31,13 @@ const WIDTH = 80;
  * as prettier would (an object or array stays on one line when it fits in 80 columns, else one
  * entry per line with trailing commas), so the generated file can leave it out of its prettier pass.
  */
-export function literal(value: unknown, replace: StringReplacer, segments: Segments = [], indent = 0, column = indent): string {
+export function literal(
+  value: unknown,
+  replace: StringReplacer,
+  segments: Segments = [],
+  indent = 0,
+  column = indent,
+): string {
   if (value === null || typeof value !== "object") return scalar(value, replace, segments);
   const flat = inline(value, replace, segments, WIDTH - column);
   if (flat !== undefined) return flat;

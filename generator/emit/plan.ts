@@ -24,7 +24,13 @@ export interface PlanContext {
 
 const BACKEND_CLASS = { memory: "MemoryCache", redis: "RedisCache", memcached: "MemcachedCache" } as const;
 const PLUGIN_CLASS = { hit_miss_ratio: "HitMissRatioPlugin", timing: "TimingPlugin" } as const;
-const SERIALIZER_VALUE = { null: "unknown", string: "string", json: "JsonValue", v8: "unknown", msgpack: "unknown" } as const;
+const SERIALIZER_VALUE = {
+  null: "unknown",
+  string: "string",
+  json: "JsonValue",
+  v8: "unknown",
+  msgpack: "unknown",
+} as const;
 
 /** Names the template declares and the runtime names it may import: no schema type or import may take them. */
 export const RESERVED_NAMES: ReadonlySet<string> = new Set([
@@ -40,15 +46,19 @@ export const RESERVED_NAMES: ReadonlySet<string> = new Set([
  * registry options. Everything is computed here, before ts-morph is touched. The schema
  * declarations, formatting choice and regions go to `emitSource` beside it.
  */
-export function plan(models: readonly AliasModel[], context: PlanContext): Omit<EmitInput, "regions" | "declarations" | "configLaidOut"> {
+export function plan(
+  models: readonly AliasModel[],
+  context: PlanContext,
+): Omit<EmitInput, "regions" | "declarations" | "configLaidOut"> {
   const runtime = new Map<string, boolean>();
   const use = (name: string, typeOnly = true) => runtime.set(name, (runtime.get(name) ?? true) && typeOnly);
   const taken = new Set([...RESERVED_NAMES, ...context.schemaTypes.names]);
   const imports = userImports(models, context, taken);
 
   const aliases = models.map((model) => {
-    const valueType = valueTypeOf(model, context, imports.local, use);
-    const plugins = model.plugins.map((p) => pluginType(p, imports.local, use));
+    const local = (ref: { from: string; name: string }) => imports.local(ref);
+    const valueType = valueTypeOf(model, context, local, use);
+    const plugins = model.plugins.map((p) => pluginType(p, local, use));
     const pluginTuple = `readonly [${plugins.join(", ")}]`;
     let cacheType: string;
     if ("builtin" in model.backend) {
@@ -81,17 +91,14 @@ export function plan(models: readonly AliasModel[], context: PlanContext): Omit<
     validatorEntries.push(`${propertyKey(model.name, true)}: ${local}`);
   }
 
-  const config = literal(
-    Object.fromEntries(models.map((m) => [m.name, context.config[m.name]])),
-    (value, segments) => {
-      if (parseEnvRef(value) === undefined) return undefined;
-      use("fromEnv", false);
-      const [alias, ...rest] = segments as [string, ...(string | number)[]];
-      const model = models.find((m) => m.name === alias)!;
-      const kind = envKindAt("builtin" in model.backend ? model.backend.builtin : "module", rest);
-      return `fromEnv(${JSON.stringify(value)}, ${JSON.stringify(kind)}, ${JSON.stringify(formatPath(segments))})`;
-    },
-  );
+  const config = literal(Object.fromEntries(models.map((m) => [m.name, context.config[m.name]])), (value, segments) => {
+    if (parseEnvRef(value) === undefined) return undefined;
+    use("fromEnv", false);
+    const [alias, ...rest] = segments as [string, ...(string | number)[]];
+    const model = models.find((m) => m.name === alias)!;
+    const kind = envKindAt("builtin" in model.backend ? model.backend.builtin : "module", rest);
+    return `fromEnv(${JSON.stringify(value)}, ${JSON.stringify(kind)}, ${JSON.stringify(formatPath(segments))})`;
+  });
 
   const options = [`fingerprint: ${JSON.stringify(context.fingerprint)}`];
   if (imports.modules.length > 0) options.push(`modules: { ${imports.modules.join(", ")} }`);
@@ -127,7 +134,11 @@ function valueTypeOf(
   return value;
 }
 
-function pluginType(plugin: ClassRef<"hit_miss_ratio" | "timing">, local: (ref: ModuleRef) => string, use: (name: string) => void) {
+function pluginType(
+  plugin: ClassRef<"hit_miss_ratio" | "timing">,
+  local: (ref: ModuleRef) => string,
+  use: (name: string) => void,
+) {
   if ("module" in plugin) return `InstanceType<typeof ${local(plugin.module)}>`;
   use(PLUGIN_CLASS[plugin.builtin]);
   return PLUGIN_CLASS[plugin.builtin];
@@ -166,11 +177,13 @@ function userImports(models: readonly AliasModel[], context: PlanContext, taken:
   const locals = new Map<string, string>();
   const list: UserImport[] = [...wanted.keys()].sort().map((specifier) => ({
     specifier,
-    names: [...wanted.get(specifier)!].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, typeOnly]): ImportName => {
-      const local = unique(name, taken);
-      locals.set(`${specifier}#${name}`, local);
-      return { name, local, typeOnly };
-    }),
+    names: [...wanted.get(specifier)!]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([name, typeOnly]): ImportName => {
+        const local = unique(name, taken);
+        locals.set(`${specifier}#${name}`, local);
+        return { name, local, typeOnly };
+      }),
   }));
   const local = (ref: { from: string; name: string }) =>
     locals.get(`${importSpecifier(resolve(configDir, ref.from), outDir)}#${ref.name}`)!;

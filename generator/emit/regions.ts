@@ -30,7 +30,7 @@ export class Regions {
 
   /** The formatted skeleton with the final regions put back. */
   async afterFormat(source: string): Promise<string> {
-    const texts = await Promise.all(this.#texts.map((region) => region.text));
+    const texts = await Promise.all(this.#texts.map(async (region) => region.text));
     return source.replace(this.#pattern, (_line, index: string) => texts[Number(index)]!);
   }
 

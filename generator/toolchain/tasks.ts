@@ -8,13 +8,13 @@ import type { Options } from "prettier";
  */
 export const tasks = {
   /** Declarations for `root` and every schema it contains, unformatted. */
-  async compileSchema(root: JSONSchema, name: string): Promise<string> {
+  compileSchema: async (root: JSONSchema, name: string): Promise<string> => {
     const { compile } = await import("json-schema-to-typescript");
     return compile(root, name, { bannerComment: "", format: false, declareExternallyReferenced: true });
   },
 
   /** The project's prettier options for `file` (`.prettierrc`, `.editorconfig`), or none. */
-  async prettierOptions(file: string): Promise<Options> {
+  prettierOptions: async (file: string): Promise<Options> => {
     const { resolveConfig } = await import("prettier");
     return (await resolveConfig(file, { editorconfig: true })) ?? {};
   },
@@ -23,7 +23,7 @@ export const tasks = {
    * One prettier pass over the whole generated file. The babel-ts parser formats this code exactly
    * as the typescript one does and loads and parses about a quarter faster in a cold process.
    */
-  async format(text: string, options: Options): Promise<string> {
+  format: async (text: string, options: Options): Promise<string> => {
     const { format } = await import("prettier");
     return format(text, { ...options, parser: "babel-ts" });
   },

@@ -33,7 +33,10 @@ export function startToolchain(file = fileURLToPath(new URL("./worker.js", impor
     // Node's permission model without --allow-worker, or no threads to spare.
     return inProcess;
   }
-  const pending = new Map<number, { request: TaskRequest; resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+  const pending = new Map<
+    number,
+    { request: TaskRequest; resolve: (value: unknown) => void; reject: (error: Error) => void }
+  >();
   let failed = false;
   let nextId = 0;
   const local = (request: TaskRequest) =>
@@ -50,7 +53,10 @@ export function startToolchain(file = fileURLToPath(new URL("./worker.js", impor
   worker.on("message", (reply: TaskReply) => {
     const call = pending.get(reply.id);
     if (call === undefined) return;
-    if ("uncloneable" in reply) return takeOver(reply.id);
+    if ("uncloneable" in reply) {
+      takeOver(reply.id);
+      return;
+    }
     pending.delete(reply.id);
     if ("result" in reply) call.resolve(reply.result);
     else call.reject(Object.assign(new Error(reply.error.message), { name: reply.error.name }));

@@ -3,10 +3,33 @@ import { tsMorph } from "../ts-morph.js";
 
 // Built-ins whose values JSON.stringify turns into something else ({} , a string, or nothing).
 const NOT_JSON = new Set([
-  "Date", "Map", "ReadonlyMap", "Set", "ReadonlySet", "WeakMap", "WeakSet", "RegExp", "Promise", "Error",
-  "URL", "ArrayBuffer", "SharedArrayBuffer", "DataView", "Buffer", "Uint8Array", "Int8Array", "Uint8ClampedArray",
-  "Uint16Array", "Int16Array", "Uint32Array", "Int32Array", "Float32Array", "Float64Array", "BigInt64Array",
-  "BigUint64Array", "Symbol",
+  "Date",
+  "Map",
+  "ReadonlyMap",
+  "Set",
+  "ReadonlySet",
+  "WeakMap",
+  "WeakSet",
+  "RegExp",
+  "Promise",
+  "Error",
+  "URL",
+  "ArrayBuffer",
+  "SharedArrayBuffer",
+  "DataView",
+  "Buffer",
+  "Uint8Array",
+  "Int8Array",
+  "Uint8ClampedArray",
+  "Uint16Array",
+  "Int16Array",
+  "Uint32Array",
+  "Int32Array",
+  "Float32Array",
+  "Float64Array",
+  "BigInt64Array",
+  "BigUint64Array",
+  "Symbol",
 ]);
 
 /** One property whose type does not survive `JSON.parse(JSON.stringify(x))`. */
@@ -29,15 +52,22 @@ export function jsonUnsafe(type: Type, name: string, at: Node): JsonUnsafe[] {
   const open = new Set<Type>();
   const visit = (t: Type, path: string): void => {
     if (open.has(t)) return;
-    if (t.isAny() || t.isUnknown() || t.isNull() || t.isUndefined() || t.isString() || t.isNumber() || t.isBoolean()) return;
+    if (t.isAny() || t.isUnknown() || t.isNull() || t.isUndefined() || t.isString() || t.isNumber() || t.isBoolean())
+      return;
     if (t.isLiteral() && !t.isBigIntLiteral()) return;
     if (t.isBooleanLiteral() || t.isTemplateLiteral() || t.isEnum()) return;
     if (t.isBigInt() || t.isBigIntLiteral() || (t.getFlags() & morph.ts.TypeFlags.ESSymbolLike) !== 0) {
       found.push({ path, type: t.getText(at) });
       return;
     }
-    if (t.isUnion()) return t.getUnionTypes().forEach((member) => visit(member, path));
-    if (t.isIntersection()) return t.getIntersectionTypes().forEach((member) => visit(member, path));
+    if (t.isUnion()) {
+      t.getUnionTypes().forEach((member) => visit(member, path));
+      return;
+    }
+    if (t.isIntersection()) {
+      t.getIntersectionTypes().forEach((member) => visit(member, path));
+      return;
+    }
     const symbol = t.getSymbol();
     const isClass = symbol?.getDeclarations().some((d) => morph.Node.isClassDeclaration(d)) ?? false;
     if (t.getCallSignatures().length > 0 || isClass || (symbol !== undefined && NOT_JSON.has(symbol.getName()))) {

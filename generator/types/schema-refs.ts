@@ -32,7 +32,8 @@ export function schemaResolver(configFile: string, readFile: ReadFile): SchemaRe
   const texts = new Map<string, string>();
   const targets = new Map<string, unknown>();
   return {
-    resolve: (schema, segments) => resolveRefs(schema, segments, { configFile, configDir, readFile, documents, texts, targets }),
+    resolve: (schema, segments) =>
+      resolveRefs(schema, segments, { configFile, configDir, readFile, documents, texts, targets }),
     texts,
   };
 }
@@ -57,7 +58,10 @@ function resolveRefs(schema: object | boolean, segments: Segments, state: Resolv
     const shown = `./${posixRelative(configDir, file)}`;
     const text = readFile(file);
     if (text === undefined) {
-      problems.push({ segments: origin, message: `${via}$ref file ${shown} does not exist (paths are relative to the file that references them)` });
+      problems.push({
+        segments: origin,
+        message: `${via}$ref file ${shown} does not exist (paths are relative to the file that references them)`,
+      });
       return { ok: false };
     }
     try {
@@ -66,7 +70,10 @@ function resolveRefs(schema: object | boolean, segments: Segments, state: Resolv
       texts.set(file, text);
       return { ok: true, doc };
     } catch (error) {
-      problems.push({ segments: origin, message: `${via}$ref file ${shown} is not valid JSON: ${(error as Error).message}` });
+      problems.push({
+        segments: origin,
+        message: `${via}$ref file ${shown} is not valid JSON: ${(error as Error).message}`,
+      });
       return { ok: false };
     }
   };
@@ -77,7 +84,10 @@ function resolveRefs(schema: object | boolean, segments: Segments, state: Resolv
     const pointer = hash === -1 ? "" : ref.slice(hash + 1);
     const via = file === configFile ? "" : `./${posixRelative(configDir, file)} → `;
     if (/^[a-z][a-z0-9+.-]*:/i.test(target)) {
-      problems.push({ segments: origin, message: `${via}$ref ${JSON.stringify(ref)} is remote; only local files are supported` });
+      problems.push({
+        segments: origin,
+        message: `${via}$ref ${JSON.stringify(ref)} is remote; only local files are supported`,
+      });
       return {};
     }
     let targetFile = file;
@@ -110,9 +120,19 @@ function resolveRefs(schema: object | boolean, segments: Segments, state: Resolv
     return out;
   };
 
-  const copyInto = (value: object, out: object, file: string, root: unknown, origin: Segments, path: Segments = origin) => {
+  const copyInto = (
+    value: object,
+    out: object,
+    file: string,
+    root: unknown,
+    origin: Segments,
+    path: Segments = origin,
+  ) => {
     for (const [key, child] of Object.entries(value)) {
-      (out as Record<string, unknown>)[key] = walk(child, file, root, origin, [...path, Array.isArray(value) ? Number(key) : key]);
+      (out as Record<string, unknown>)[key] = walk(child, file, root, origin, [
+        ...path,
+        Array.isArray(value) ? Number(key) : key,
+      ]);
     }
   };
 

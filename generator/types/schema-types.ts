@@ -21,7 +21,10 @@ const ROOT = "CachegenSchemaRoot";
  * (`redis_alt` → `RedisAltValue`), so names never depend on traversal order. The root itself is
  * only a carrier: its property types say which name each alias got, then it is dropped.
  */
-export async function schemaTypes(schemas: ReadonlyMap<string, object | boolean>, toolchain: Toolchain): Promise<SchemaTypes> {
+export async function schemaTypes(
+  schemas: ReadonlyMap<string, object | boolean>,
+  toolchain: Toolchain,
+): Promise<SchemaTypes> {
   const types = new Map<string, string>();
   const properties: Record<string, JSONSchema> = {};
   const order: string[] = [];
@@ -37,7 +40,13 @@ export async function schemaTypes(schemas: ReadonlyMap<string, object | boolean>
   }
   if (order.length === 0) return { declarations: "", types, names: new Set() };
 
-  const root: JSONSchema = { title: ROOT, type: "object", additionalProperties: false, required: Object.keys(properties), properties };
+  const root: JSONSchema = {
+    title: ROOT,
+    type: "object",
+    additionalProperties: false,
+    required: Object.keys(properties),
+    properties,
+  };
   const compiled = toolchain.compileSchema(root, ROOT);
   // Loading ts-morph takes longer than the compile: with a worker toolchain, both happen at once.
   const { Project } = tsMorph();

@@ -62,7 +62,9 @@ export function tsRefChecker(configFile: string): TsRefChecker {
       }
       const mismatch = kindMismatch(declaration, kind);
       if (mismatch !== undefined) return problem(`${shown}#${name} is ${mismatch}`);
-      const typeParameters = tsMorph().Node.isClassDeclaration(declaration) ? declaration.getTypeParameters().length : 0;
+      const typeParameters = tsMorph().Node.isClassDeclaration(declaration)
+        ? declaration.getTypeParameters().length
+        : 0;
       if (!options.jsonSafe) return { problems: [], typeParameters, file };
       const unsafe = jsonUnsafe(declaration.getType(), name, declaration);
       return {

@@ -98,7 +98,12 @@ export class MemcachedConnection {
     if (socket === undefined) return;
     if (this.inFlight > 0) await new Promise<void>((resolve) => this.#drained.push(resolve));
     if (this.#socket !== socket) return;
-    this.#drop(new BackendError("memcached", `The connection to memcached ${this.address} was closed by close() before it replied.`));
+    this.#drop(
+      new BackendError(
+        "memcached",
+        `The connection to memcached ${this.address} was closed by close() before it replied.`,
+      ),
+    );
     await new Promise<void>((resolve) => socket.once("close", () => resolve()).end());
   }
 
@@ -230,7 +235,8 @@ function readLines(buffer: Buffer, pos: number): { reply: MemcachedReply; end: n
     const line = buffer.toString("latin1", at, eol);
     at = eol + 2;
     if (line === "END") return { reply: { status: "END", words: NO_WORDS, lines }, end: at };
-    if (!line.startsWith("STAT ")) return { reply: { status: line.split(" ")[0]!, words: line.split(" ").slice(1) }, end: at };
+    if (!line.startsWith("STAT "))
+      return { reply: { status: line.split(" ")[0]!, words: line.split(" ").slice(1) }, end: at };
     lines.push(line.slice(5));
   }
 }

@@ -54,7 +54,10 @@ export class Generations {
     checkKey(key, key, 0);
     const reply = await this.#send(key, `ma ${key} N0 J${Date.now()} D${delta} v`);
     if (reply.status !== "VA" || reply.value === undefined) {
-      throw new BackendError("memcached", `memcached could not read the generation of namespace ${JSON.stringify(namespace)}: ${[reply.status, ...reply.words].join(" ")}`);
+      throw new BackendError(
+        "memcached",
+        `memcached could not read the generation of namespace ${JSON.stringify(namespace)}: ${[reply.status, ...reply.words].join(" ")}`,
+      );
     }
     const value = Number(reply.value.toString("latin1"));
     const now = Date.now();

@@ -43,7 +43,9 @@ export class MemcachedStore implements Backend {
   }
 
   get(key: string, namespace: string): Promise<Buffer | undefined> {
-    return this.#with(key, namespace, (k, c) => c.send(`mg ${k} v`).then((r) => (r.status === "EN" ? undefined : dataOf(r, "get", k))));
+    return this.#with(key, namespace, (k, c) =>
+      c.send(`mg ${k} v`).then((r) => (r.status === "EN" ? undefined : dataOf(r, "get", k))),
+    );
   }
 
   multiGet(keys: readonly string[], namespace: string): Promise<(Buffer | undefined)[]> {
@@ -61,15 +63,21 @@ export class MemcachedStore implements Backend {
   }
 
   add(key: string, value: unknown, ttl: TtlMs, namespace: string): Promise<boolean> {
-    return this.#store(key, namespace, value, `T${exptime(ttl)} ME`).then((r) => expect(r, "add", key, "HD", "NS") === "HD");
+    return this.#store(key, namespace, value, `T${exptime(ttl)} ME`).then(
+      (r) => expect(r, "add", key, "HD", "NS") === "HD",
+    );
   }
 
   delete(key: string, namespace: string): Promise<number> {
-    return this.#with(key, namespace, (k, c) => c.send(`md ${k}`)).then((r) => (expect(r, "delete", key, "HD", "NF") === "HD" ? 1 : 0));
+    return this.#with(key, namespace, (k, c) => c.send(`md ${k}`)).then((r) =>
+      expect(r, "delete", key, "HD", "NF") === "HD" ? 1 : 0,
+    );
   }
 
   exists(key: string, namespace: string): Promise<boolean> {
-    return this.#with(key, namespace, (k, c) => c.send(`mg ${k}`)).then((r) => expect(r, "exists", key, "HD", "EN") === "HD");
+    return this.#with(key, namespace, (k, c) => c.send(`mg ${k}`)).then(
+      (r) => expect(r, "exists", key, "HD", "EN") === "HD",
+    );
   }
 
   /** `ma` (atomic, keeps the TTL) for the common case; decrements and negative counters go through CAS. */
@@ -85,7 +93,9 @@ export class MemcachedStore implements Backend {
   }
 
   expire(key: string, ttl: TtlMs, namespace: string): Promise<boolean> {
-    return this.#with(key, namespace, (k, c) => c.send(`mg ${k} T${exptime(ttl)}`)).then((r) => expect(r, "expire", key, "HD", "EN") === "HD");
+    return this.#with(key, namespace, (k, c) => c.send(`mg ${k} T${exptime(ttl)}`)).then(
+      (r) => expect(r, "expire", key, "HD", "EN") === "HD",
+    );
   }
 
   getTtl(key: string, namespace: string): Promise<number | null | undefined> {
@@ -134,11 +144,19 @@ export class MemcachedStore implements Backend {
     );
   }
 
-  setIfVersion(key: string, value: unknown, expected: Versioned | undefined, ttl: TtlMs, namespace: string): Promise<boolean> {
+  setIfVersion(
+    key: string,
+    value: unknown,
+    expected: Versioned | undefined,
+    ttl: TtlMs,
+    namespace: string,
+  ): Promise<boolean> {
     const token = expected?.token as CasToken | undefined;
     const expiry = ttl === KEEP_TTL ? `T${token?.ttl ?? 0}` : `T${exptime(ttl)}`;
     const flags = token === undefined ? `${expiry} ME` : `${expiry} C${token.cas}`;
-    return this.#store(key, namespace, value, flags).then((r) => expect(r, "setIfVersion", key, "HD", "NS", "EX", "NF") === "HD");
+    return this.#store(key, namespace, value, flags).then(
+      (r) => expect(r, "setIfVersion", key, "HD", "NS", "EX", "NF") === "HD",
+    );
   }
 
   deleteIfEquals(key: string, value: unknown, namespace: string): Promise<boolean> {
@@ -175,7 +193,10 @@ export class MemcachedStore implements Backend {
       const stored = await c.send(`ms ${k} ${text.length} T${ttl} C${cas}`, text);
       if (expect(stored, "increment", key, "HD", "EX", "NF") === "HD") return next;
     }
-    throw new BackendError(this.name, `increment(${JSON.stringify(key)}) lost ${CAS_ATTEMPTS} compare-and-set races in a row; retry it.`);
+    throw new BackendError(
+      this.name,
+      `increment(${JSON.stringify(key)}) lost ${CAS_ATTEMPTS} compare-and-set races in a row; retry it.`,
+    );
   }
 
   /** Sends a storage command (`ms`) after checking the key and the value's size. */
@@ -192,7 +213,11 @@ export class MemcachedStore implements Backend {
    * Resolves the stored key (with the namespace generation), checks it, and runs `command` on the
    * connection that owns it. Input errors reject before anything is sent.
    */
-  #with<T>(key: string, namespace: string, command: (stored: string, connection: MemcachedConnection) => Promise<T>): Promise<T> {
+  #with<T>(
+    key: string,
+    namespace: string,
+    command: (stored: string, connection: MemcachedConnection) => Promise<T>,
+  ): Promise<T> {
     const run = (generation: string): Promise<T> => {
       const stored = generation === "" ? key : `${key}#${generation}`;
       try {
@@ -232,7 +257,10 @@ export class MemcachedStore implements Backend {
     return Object.fromEntries(
       replies.map((reply, i) => {
         expect(reply, command, "", command === "version" ? "VERSION" : "END");
-        const result = command === "version" ? reply.words[0] : Object.fromEntries(reply.lines!.map((line) => line.split(" ")));
+        const result =
+          command === "version"
+            ? reply.words[0]
+            : Object.fromEntries(reply.lines!.map((line) => line.split(" ") as [string, string]));
         return [connections[i]!.address, result];
       }),
     );
@@ -258,7 +286,8 @@ function dataOf(reply: MemcachedReply, op: string, key: string): Buffer {
 /** A return flag's value (`c42` → `"42"`). */
 function flag(reply: MemcachedReply, letter: string): string {
   const word = reply.words.find((w) => w.startsWith(letter));
-  if (word === undefined) throw new BackendError("memcached", `memcached reply ${reply.status} lacks its ${letter} flag`);
+  if (word === undefined)
+    throw new BackendError("memcached", `memcached reply ${reply.status} lacks its ${letter} flag`);
   return word.slice(1);
 }
 

@@ -5,12 +5,14 @@ import { ConfigError, type ConfigProblem } from "../errors.js";
 import type { OverridesFrom, overridesType } from "../overrides.js";
 import type { BasePlugin } from "../plugins/base.js";
 import { JsonSerializer } from "../serializers/json.js";
-import type { Serializer } from "../serializers/serializer.js";
 import { MemcachedStore } from "./memcached-store.js";
 import { requireBytes, stallLimitMs } from "./remote.js";
 
 /** Options of {@link MemcachedCache}: SPEC §2's memcached fields, camelCased, plus every cache's options. */
-export interface MemcachedCacheOptions<V = unknown, P extends readonly BasePlugin[] = readonly BasePlugin[]> extends CacheOptions<V, P> {
+export interface MemcachedCacheOptions<
+  V = unknown,
+  P extends readonly BasePlugin[] = readonly BasePlugin[],
+> extends CacheOptions<V, P> {
   /** Host name or IP. @default "127.0.0.1" */
   endpoint?: string;
   /** TCP port. @default 11211 */
@@ -56,14 +58,16 @@ export class MemcachedCache<V = unknown, P extends readonly BasePlugin[] = reado
       : [{ host: options.endpoint ?? "127.0.0.1", port: options.port ?? DEFAULT_PORT }];
     const poolSize = options.poolSize ?? 1;
     const itemSize = options.itemSize ?? DEFAULT_ITEM_SIZE;
-    if (!Number.isInteger(poolSize) || poolSize < 1) problems.push({ path: "poolSize", message: `${poolSize} is not a positive integer` });
-    if (!Number.isInteger(itemSize) || itemSize < 1024) problems.push({ path: "itemSize", message: `${itemSize} is not a size in bytes of at least 1024` });
+    if (!Number.isInteger(poolSize) || poolSize < 1)
+      problems.push({ path: "poolSize", message: `${poolSize} is not a positive integer` });
+    if (!Number.isInteger(itemSize) || itemSize < 1024)
+      problems.push({ path: "itemSize", message: `${itemSize} is not a size in bytes of at least 1024` });
     if (problems.length > 0) throw new ConfigError(problems);
     const generationTtl = options.generationTtl === undefined ? DEFAULT_GENERATION_TTL : options.generationTtl;
     const generationTtlMs = toMillis(generationTtl, "generationTtl") ?? 0;
     const store = new MemcachedStore({ servers, poolSize, itemSize, generationTtlMs });
-    super(store, new JsonSerializer() as Serializer<V>, options);
-    requireBytes(this.serializer as Serializer<unknown>, "memcached");
+    super(store, new JsonSerializer(), options);
+    requireBytes(this.serializer, "memcached");
     store.stallMs = stallLimitMs(this.timeout);
     this.#store = store;
     this.endpoint = servers[0]!.host;

@@ -7,8 +7,10 @@ import { NullSerializer } from "../serializers/null.js";
 import { KEEP_TTL, parseDecimal, type Backend, type TtlMs, type Versioned } from "./backend.js";
 
 /** Options of {@link MemoryCache}. */
-export interface MemoryCacheOptions<V = unknown, P extends readonly BasePlugin[] = readonly BasePlugin[]>
-  extends CacheOptions<V, P> {
+export interface MemoryCacheOptions<
+  V = unknown,
+  P extends readonly BasePlugin[] = readonly BasePlugin[],
+> extends CacheOptions<V, P> {
   /** LRU bound on the number of entries; the least recently used entry goes first. @default unbounded */
   maxSize?: number;
 }
@@ -36,7 +38,6 @@ class Entry {
     readonly expiresAt: number,
   ) {}
 }
-
 
 /**
  * A Map with lazy expiry: a read checks the deadline, and one unref()'d sweep reclaims expired keys
@@ -137,7 +138,10 @@ export class MemoryStore implements Backend {
         return Promise.resolve(this.#map.size);
       default:
         return Promise.reject(
-          new BackendError(this.name, `Unknown raw command ${JSON.stringify(command)}; use get, set, has, delete, keys or size.`),
+          new BackendError(
+            this.name,
+            `Unknown raw command ${JSON.stringify(command)}; use get, set, has, delete, keys or size.`,
+          ),
         );
     }
   }

@@ -47,13 +47,16 @@ let ioredis: Promise<IoRedisModule> | undefined;
 
 /** Imports ioredis on first use only, so importing cachegen never loads it. */
 function loadIoredis(): Promise<IoRedisModule> {
-  ioredis ??= import("ioredis").then(({ Redis, Cluster }) => ({ Redis, Cluster }), (cause: unknown) => {
-    ioredis = undefined;
-    if ((cause as { code?: string }).code === "ERR_MODULE_NOT_FOUND") {
-      throw new MissingDependencyError("ioredis", "Redis backend (RedisCache)", { cause });
-    }
-    throw cause;
-  });
+  ioredis ??= import("ioredis").then(
+    ({ Redis, Cluster }) => ({ Redis, Cluster }),
+    (cause: unknown) => {
+      ioredis = undefined;
+      if ((cause as { code?: string }).code === "ERR_MODULE_NOT_FOUND") {
+        throw new MissingDependencyError("ioredis", "Redis backend (RedisCache)", { cause });
+      }
+      throw cause;
+    },
+  );
   return ioredis;
 }
 

@@ -49,7 +49,9 @@ export class Coalescer<K extends string> {
     const from = batch.items.length;
     for (const item of items) batch.items.push(item);
     const to = batch.items.length;
-    return new Promise((resolve, reject) => batch.callers.push({ from, to, single: false, resolve: resolve as (value: unknown) => void, reject }));
+    return new Promise((resolve, reject) =>
+      batch.callers.push({ from, to, single: false, resolve: resolve as (value: unknown) => void, reject }),
+    );
   }
 
   /** Sends the open batch now, so a command sent next keeps its place in order. */

@@ -16,10 +16,17 @@ export function redisError(error: unknown, where: string, lastConnectionError?: 
   const prefix = `Redis ${command ? `${command.toUpperCase()} ` : ""}at ${where}`;
   if (AUTH.test(message) || AUTH.test(lastConnectionError?.message ?? "")) {
     const reason = AUTH.test(message) ? message : lastConnectionError!.message;
-    return new BackendError("redis", `${prefix} rejected the credentials (${reason}). Check the username and password options.`, { cause: error });
+    return new BackendError(
+      "redis",
+      `${prefix} rejected the credentials (${reason}). Check the username and password options.`,
+      { cause: error },
+    );
   }
   if (UNREACHABLE.test(message)) {
-    const reason = lastConnectionError && lastConnectionError.message !== message ? `${message}; last connection error: ${lastConnectionError.message}` : message;
+    const reason =
+      lastConnectionError && lastConnectionError.message !== message
+        ? `${message}; last connection error: ${lastConnectionError.message}`
+        : message;
     return new BackendError(
       "redis",
       `${prefix} is unreachable (${reason}). Check that the server is up and the endpoint, port or url options; ` +
@@ -28,7 +35,11 @@ export function redisError(error: unknown, where: string, lastConnectionError?: 
     );
   }
   if (/CROSSSLOT|belong to the same slot/.test(message)) {
-    return new BackendError("redis", `${prefix}: keys of one command are in different cluster slots (${message}). Set hash_tag so a namespace shares one slot.`, { cause: error });
+    return new BackendError(
+      "redis",
+      `${prefix}: keys of one command are in different cluster slots (${message}). Set hash_tag so a namespace shares one slot.`,
+      { cause: error },
+    );
   }
   return new BackendError("redis", `${prefix} failed: ${message}`, { cause: error });
 }

@@ -36,8 +36,7 @@ export interface RedisTlsOptions {
 
 /** Options of {@link RedisCache}: SPEC §2's Redis fields, camelCased, plus every cache's options. */
 export interface RedisCacheOptions<V = unknown, P extends readonly BasePlugin[] = readonly BasePlugin[]>
-  extends CacheOptions<V, P>,
-    RedisConnectionOptions {}
+  extends CacheOptions<V, P>, RedisConnectionOptions {}
 
 /** Where and how {@link RedisCache} connects. */
 export interface RedisConnectionOptions {
@@ -115,13 +114,17 @@ export function redisTarget(options: RedisConnectionOptions, keyBuilder: unknown
   const db = options.db ?? url?.db ?? 0;
   const nodes = options.cluster?.nodes ?? options.sentinels ?? [];
   const kind = options.cluster ? "cluster" : options.sentinels ? "sentinel" : "single";
-  if (!Number.isInteger(port) || port < 1 || port > 65535) problems.push({ path: "port", message: `${port} is not a TCP port (1-65535)` });
-  if (!Number.isInteger(db) || db < 0) problems.push({ path: "db", message: `${db} is not a database index (an integer from 0)` });
+  if (!Number.isInteger(port) || port < 1 || port > 65535)
+    problems.push({ path: "port", message: `${port} is not a TCP port (1-65535)` });
+  if (!Number.isInteger(db) || db < 0)
+    problems.push({ path: "db", message: `${db} is not a database index (an integer from 0)` });
   if (options.cluster && options.sentinels) {
     problems.push({ path: "sentinels", message: "use either cluster or sentinels, not both" });
   }
-  if (kind === "cluster" && db !== 0) problems.push({ path: "db", message: "Redis Cluster only has database 0; remove db" });
-  if (kind !== "single" && nodes.length === 0) problems.push({ path: kind === "cluster" ? "cluster.nodes" : "sentinels", message: "list at least one node" });
+  if (kind === "cluster" && db !== 0)
+    problems.push({ path: "db", message: "Redis Cluster only has database 0; remove db" });
+  if (kind !== "single" && nodes.length === 0)
+    problems.push({ path: kind === "cluster" ? "cluster.nodes" : "sentinels", message: "list at least one node" });
   if (kind === "sentinel" && !options.sentinelName) {
     problems.push({ path: "sentinelName", message: "sentinels need sentinel_name, the master name they monitor" });
   }
@@ -162,7 +165,10 @@ function parseUrl(text: string, problems: ConfigProblem[]): UrlParts | undefined
   try {
     url = new URL(text);
   } catch {
-    problems.push({ path: "url", message: `${JSON.stringify(text)} is not a URL; use redis://host:port/db or rediss://…` });
+    problems.push({
+      path: "url",
+      message: `${JSON.stringify(text)} is not a URL; use redis://host:port/db or rediss://…`,
+    });
     return undefined;
   }
   if (url.protocol !== "redis:" && url.protocol !== "rediss:") {

@@ -28,9 +28,15 @@ export class RedisStore implements Backend {
   };
   readonly #batches = new Coalescer<"read" | "write">({
     read: (keys: string[]) =>
-      this.#dispatch((c) => (c.isCluster ? mgetBySlot(c, keys) : c.mgetBuffer(...keys)), (values) => values.map(orUndefined)),
+      this.#dispatch(
+        (c) => (c.isCluster ? mgetBySlot(c, keys) : c.mgetBuffer(...keys)),
+        (values) => values.map(orUndefined),
+      ),
     write: (writes: Write[]) =>
-      this.#dispatch((c) => Promise.all(bySlot(c, writes, (write) => write[0]).map((group) => setMany(c, group))), () => []),
+      this.#dispatch(
+        (c) => Promise.all(bySlot(c, writes, (write) => write[0]).map((group) => setMany(c, group))),
+        () => [],
+      ),
   });
 
   constructor(
@@ -66,19 +72,33 @@ export class RedisStore implements Backend {
   /** Atomic: MSET, or one script that sets every key with its TTL (per slot on a cluster). */
   multiSet(entries: readonly (readonly [string, unknown])[], ttl: TtlMs): Promise<void> | void {
     if (entries.length === 0) return;
-    return this.#batches.many("write", entries.map(([key, value]) => [key, toRedis(value), ttl] as const)).then(ignore);
+    return this.#batches
+      .many(
+        "write",
+        entries.map(([key, value]) => [key, toRedis(value), ttl] as const),
+      )
+      .then(ignore);
   }
 
   add(key: string, value: unknown, ttl: TtlMs): Promise<boolean> {
-    return this.#send((c) => c.set(key, toRedis(value), ...ttlArgs(ttl), "NX"), (reply) => reply === "OK");
+    return this.#send(
+      (c) => c.set(key, toRedis(value), ...ttlArgs(ttl), "NX"),
+      (reply) => reply === "OK",
+    );
   }
 
   delete(key: string): Promise<number> {
-    return this.#send((c) => c.del(key), (n) => n);
+    return this.#send(
+      (c) => c.del(key),
+      (n) => n,
+    );
   }
 
   exists(key: string): Promise<boolean> {
-    return this.#send((c) => c.exists(key), (n) => n > 0);
+    return this.#send(
+      (c) => c.exists(key),
+      (n) => n > 0,
+    );
   }
 
   increment(key: string, delta: number): Promise<number> {
@@ -89,18 +109,25 @@ export class RedisStore implements Backend {
         return n;
       },
       (error) => {
-        if (/not an integer|out of range/i.test(String((error as Error).message))) throw new NotAnIntegerError(key, { cause: error });
+        if (error instanceof Error && /not an integer|out of range/i.test(error.message))
+          throw new NotAnIntegerError(key, { cause: error });
         return this.#fail(error);
       },
     );
   }
 
   expire(key: string, ttl: TtlMs): Promise<boolean> {
-    return this.#send((c) => (ttl === null ? c.cachegenPersist(key) : c.pexpire(key, ttl)), (n) => n === 1);
+    return this.#send(
+      (c) => (ttl === null ? c.cachegenPersist(key) : c.pexpire(key, ttl)),
+      (n) => n === 1,
+    );
   }
 
   getTtl(key: string): Promise<number | null | undefined> {
-    return this.#send((c) => c.pttl(key), (ms) => (ms === -2 ? undefined : ms === -1 ? null : ms));
+    return this.#send(
+      (c) => c.pttl(key),
+      (ms) => (ms === -2 ? undefined : ms === -1 ? null : ms),
+    );
   }
 
   clear(namespace: string): Promise<void> {
@@ -116,12 +143,18 @@ export class RedisStore implements Backend {
   }
 
   raw(command: string, args: readonly unknown[]): Promise<unknown> {
-    return this.#send((c) => c.call(command, ...args.map((arg) => (arg instanceof Uint8Array ? toRedis(arg) : arg))), (reply) => reply);
+    return this.#send(
+      (c) => c.call(command, ...args.map((arg) => (arg instanceof Uint8Array ? toRedis(arg) : arg))),
+      (reply) => reply,
+    );
   }
 
   getVersioned(key: string): Promise<Versioned | undefined> {
     // The stored bytes are the version: the script compares them before writing.
-    return this.#send((c) => c.getBuffer(key), (value) => (value === null ? undefined : { value, token: value }));
+    return this.#send(
+      (c) => c.getBuffer(key),
+      (value) => (value === null ? undefined : { value, token: value }),
+    );
   }
 
   setIfVersion(key: string, value: unknown, expected: Versioned | undefined, ttl: TtlMs): Promise<boolean> {
@@ -134,7 +167,10 @@ export class RedisStore implements Backend {
   }
 
   deleteIfEquals(key: string, value: unknown): Promise<boolean> {
-    return this.#send((c) => c.cachegenDeleteIfEquals(key, toRedis(value)), (n) => n === 1);
+    return this.#send(
+      (c) => c.cachegenDeleteIfEquals(key, toRedis(value)),
+      (n) => n === 1,
+    );
   }
 
   async close(): Promise<void> {
@@ -154,13 +190,21 @@ export class RedisStore implements Backend {
   }
 
   /** Sends a command after the open batch, so commands run in call order. */
-  #send<T, R>(command: (client: RedisClient) => Promise<T>, map: (reply: T) => R, fail: (error: unknown) => never = this.#fail): Promise<R> {
+  #send<T, R>(
+    command: (client: RedisClient) => Promise<T>,
+    map: (reply: T) => R,
+    fail: (error: unknown) => never = this.#fail,
+  ): Promise<R> {
     this.#batches.flush();
     return this.#dispatch(command, map, fail);
   }
 
   /** Runs a command on the connected client (connecting first if needed); failures become BackendError, or what `fail` makes of them. */
-  #dispatch<T, R>(command: (client: RedisClient) => Promise<T>, map: (reply: T) => R, fail: (error: unknown) => never = this.#fail): Promise<R> {
+  #dispatch<T, R>(
+    command: (client: RedisClient) => Promise<T>,
+    map: (reply: T) => R,
+    fail: (error: unknown) => never = this.#fail,
+  ): Promise<R> {
     const client = this.#client;
     return (client ? command(client) : this.#open().then(command)).then(map, fail);
   }
@@ -187,7 +231,8 @@ export class RedisStore implements Backend {
     do {
       const [next, keys] = await node.scan(cursor, "MATCH", pattern, "COUNT", SCAN_COUNT);
       cursor = next;
-      if (keys.length > 0) await Promise.all(bySlot(client, keys, (key) => key).map((group) => client.unlink(...group)));
+      if (keys.length > 0)
+        await Promise.all(bySlot(client, keys, (key) => key).map((group) => client.unlink(...group)));
     } while (cursor !== "0");
   }
 }

@@ -3,7 +3,6 @@ import { Cache } from "../cache.js";
 import type { OverridesFrom, overridesType } from "../overrides.js";
 import type { BasePlugin } from "../plugins/base.js";
 import { JsonSerializer } from "../serializers/json.js";
-import type { Serializer } from "../serializers/serializer.js";
 import { namespaceInKey, redisTarget, type IoRedisClient, type RedisCacheOptions } from "./redis-options.js";
 import { RedisStore } from "./redis-store.js";
 import { requireBytes, stallLimitMs } from "./remote.js";
@@ -29,8 +28,8 @@ export class RedisCache<V = unknown, P extends readonly BasePlugin[] = readonly 
   constructor(options: RedisCacheOptions<V, P> = {}) {
     const target = redisTarget(options, options.keyBuilder);
     const store = new RedisStore(target, options.client);
-    super(store, new JsonSerializer() as Serializer<V>, target.hashTag ? { ...options, keyBuilder: hashTagged } : options);
-    requireBytes(this.serializer as Serializer<unknown>, "Redis");
+    super(store, new JsonSerializer(), target.hashTag ? { ...options, keyBuilder: hashTagged } : options);
+    requireBytes(this.serializer, "Redis");
     store.stallMs = stallLimitMs(this.timeout);
     this.#store = store;
     this.endpoint = target.endpoint;

@@ -21,7 +21,7 @@ export function textOrBuffer(value: unknown, backend: string): string | Buffer {
 }
 
 /** Remote stores hold bytes: a serializer that keeps objects by reference (`null`) cannot work. */
-export function requireBytes(serializer: Serializer<unknown>, backend: string): void {
+export function requireBytes(serializer: Serializer, backend: string): void {
   if (serializer.format === "object") {
     throw new ConfigError([
       {

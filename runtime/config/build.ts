@@ -15,7 +15,14 @@ import { StringSerializer } from "../serializers/string.js";
 import { V8Serializer } from "../serializers/v8.js";
 import { envKindAt } from "./env-kinds.js";
 import { readEnv } from "./env.js";
-import { backendName, pluginName, serializerName, type BackendName, type PluginName, type SerializerName } from "./names.js";
+import {
+  backendName,
+  pluginName,
+  serializerName,
+  type BackendName,
+  type PluginName,
+  type SerializerName,
+} from "./names.js";
 import { formatPath, type Segments } from "./problems.js";
 import type { AliasConfig, PluginConfig, SerializerConfig } from "./types.js";
 
@@ -25,11 +32,11 @@ export interface BuildContext {
   readonly validator?: ValueValidator | undefined;
 }
 
-type AnyOptions = CacheOptions<unknown, readonly BasePlugin[]> & Record<string, unknown>;
+type AnyOptions = CacheOptions & Record<string, unknown>;
 type Constructor<T> = new (options: Record<string, unknown>) => T;
 
 /** Built-in backends. Each cache class loads its client library lazily, on first use. */
-const BACKENDS: Record<BackendName, (options: AnyOptions) => Cache<unknown, readonly BasePlugin[]>> = {
+const BACKENDS: Record<BackendName, (options: AnyOptions) => Cache> = {
   memory: (options) => new MemoryCache(options),
   redis: (options) => new RedisCache(options),
   memcached: (options) => new MemcachedCache(options),
@@ -37,7 +44,7 @@ const BACKENDS: Record<BackendName, (options: AnyOptions) => Cache<unknown, read
 
 const SERIALIZERS: Record<SerializerName, () => Serializer> = {
   null: () => new NullSerializer(),
-  string: () => new StringSerializer() as Serializer,
+  string: () => new StringSerializer(),
   json: () => new JsonSerializer(),
   v8: () => new V8Serializer(),
   msgpack: () => new MsgPackSerializer(),
@@ -57,11 +64,11 @@ export function buildCache(
   config: AliasConfig,
   overrides: Readonly<Record<string, unknown>>,
   context: BuildContext,
-): Cache<unknown, readonly BasePlugin[]> {
+): Cache {
   const options = { ...aliasOptions(alias, config, context), ...overrides } as AnyOptions;
   const backend = backendName(config.cache);
   if (backend !== undefined) return BACKENDS[backend](options);
-  return new (userModule<Constructor<Cache<unknown, readonly BasePlugin[]>>>(alias, ["cache"], config.cache, context))(options);
+  return new (userModule(alias, ["cache"], config.cache, context) as Constructor<Cache>)(options);
 }
 
 function aliasOptions(alias: string, config: AliasConfig, context: BuildContext): Record<string, unknown> {
@@ -91,24 +98,31 @@ function withEnv(value: unknown, backend: BackendName | "module", segments: Segm
   if (typeof value === "string") return readEnv(value, envKindAt(backend, segments.slice(1)), formatPath(segments));
   if (Array.isArray(value)) return value.map((item, i) => withEnv(item, backend, [...segments, i]));
   if (value === null || typeof value !== "object") return value;
-  return Object.fromEntries(Object.entries(value).map(([key, child]) => [key, withEnv(child, backend, [...segments, key])]));
+  return Object.fromEntries(
+    Object.entries(value).map(([key, child]) => [key, withEnv(child, backend, [...segments, key])]),
+  );
 }
 
 function serializer(alias: string, config: SerializerConfig, context: BuildContext): Serializer {
   const name = serializerName(config.class);
   if (name !== undefined) return SERIALIZERS[name]();
   const { class: ref, schema: _schema, type: _type, validate: _validate, ...options } = config;
-  return new (userModule<Constructor<Serializer>>(alias, ["serializer", "class"], ref, context))(options);
+  return new (userModule(alias, ["serializer", "class"], ref, context) as Constructor<Serializer>)(options);
 }
 
 function plugin(alias: string, index: number, config: PluginConfig, context: BuildContext): BasePlugin {
   const name = pluginName(config.class);
   if (name !== undefined) return PLUGINS[name]();
   const { class: ref, ...options } = config;
-  return new (userModule<Constructor<BasePlugin>>(alias, ["plugins", index, "class"], ref, context))(options);
+  return new (userModule(alias, ["plugins", index, "class"], ref, context) as Constructor<BasePlugin>)(options);
 }
 
-function userModule<T>(alias: string, segments: readonly (string | number)[], ref: string, context: BuildContext): T {
+function userModule(
+  alias: string,
+  segments: readonly (string | number)[],
+  ref: string,
+  context: BuildContext,
+): unknown {
   const value = context.modules?.[ref];
   if (value === undefined) {
     throw new ConfigError([
@@ -121,7 +135,7 @@ function userModule<T>(alias: string, segments: readonly (string | number)[], re
       },
     ]);
   }
-  return value as T;
+  return value;
 }
 
 function camelCase(field: string): string {

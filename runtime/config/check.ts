@@ -14,7 +14,12 @@ export function aliasProblems(alias: string, config: AliasConfig): ConfigProblem
 
   const backend = backendName(config.cache);
   const serializer = config.serializer;
-  if (serializer !== undefined && serializerName(serializer.class) === "null" && backend !== "memory" && backend !== undefined) {
+  if (
+    serializer !== undefined &&
+    serializerName(serializer.class) === "null" &&
+    backend !== "memory" &&
+    backend !== undefined
+  ) {
     report(
       ["serializer", "class"],
       `the null serializer stores values by reference and only works with the memory backend; ${backend} stores bytes, use json, string, v8 or msgpack`,

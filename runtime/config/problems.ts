@@ -83,11 +83,17 @@ function describe(error: SchemaError, spellings: readonly string[]): ConfigProbl
       return problem(at, `${show(value)} is not valid: expected ${lowerFirst(description ?? "another value")}${hint}`);
     }
     case "enum":
-      return problem(at, `${show(value)} is not one of ${(error.params["allowedValues"] as unknown[]).map(show).join(", ")}`);
+      return problem(
+        at,
+        `${show(value)} is not one of ${(error.params["allowedValues"] as unknown[]).map(show).join(", ")}`,
+      );
     case "type":
       return problem(at, `expected ${String(error.params["type"])}, found ${show(value)}`);
     case "pattern":
-      return problem(at, `${show(value)} is not valid: expected ${lowerFirst(description ?? `a match for ${String(error.params["pattern"])}`)}`);
+      return problem(
+        at,
+        `${show(value)} is not valid: expected ${lowerFirst(description ?? `a match for ${String(error.params["pattern"])}`)}`,
+      );
     default:
       return problem(at, `${show(value)} ${error.message ?? "is invalid"}`);
   }

@@ -36,7 +36,8 @@ export class OptimisticLock<C extends AnyCache, V = ValueOf<C>> {
    * nothing is written and it throws {@link OptimisticLockError}. Read again before the next cas.
    */
   async cas(value: V, options?: SetOptions): Promise<true> {
-    if (this.#seen === null) throw new TypeError(`OptimisticLock(${JSON.stringify(this.key)}): call read() before cas()`);
+    if (this.#seen === null)
+      throw new TypeError(`OptimisticLock(${JSON.stringify(this.key)}): call read() before cas()`);
     const written = await this.#cache.setIfVersion(this.key, value, this.#seen, { ...this.#options, ...options });
     if (!written) throw new OptimisticLockError(this.key);
     return true;

@@ -22,10 +22,11 @@ export interface HookContext {
 export type Hook = (context: HookContext) => void | Promise<void>;
 
 /**
- * Optional hooks around each operation, run in plugin list order. A `pre` hook that throws (or
- * rejects) aborts the operation before the backend is called; `post` hooks see `took` and `result`.
+ * The plugin base class (aiocache's BasePlugin): optional hooks around each operation, run in plugin
+ * list order. A `pre` hook that throws (or rejects) aborts the operation before the backend is called;
+ * `post` hooks see `took` and `result`. Hooks a plugin leaves out cost nothing on the hot path.
  */
-export interface PluginHooks {
+export class BasePlugin {
   preGet?(context: HookContext): void | Promise<void>;
   postGet?(context: HookContext): void | Promise<void>;
   preMultiGet?(context: HookContext): void | Promise<void>;
@@ -52,6 +53,9 @@ export interface PluginHooks {
   postRaw?(context: HookContext): void | Promise<void>;
 }
 
+/** Every hook a plugin may define. */
+export type PluginHooks = Pick<BasePlugin, `${"pre" | "post"}${Capitalize<Operation>}`>;
+
 /** The hook method names: `preGet`, `postGet`, `preMultiSet`, … */
 export type HookName = keyof PluginHooks;
 
@@ -59,13 +63,3 @@ export type HookName = keyof PluginHooks;
 export function hookName(when: "pre" | "post", op: Operation): HookName {
   return `${when}${op[0]!.toUpperCase()}${op.slice(1)}` as HookName;
 }
-
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unsafe-declaration-merging
-export interface BasePlugin extends PluginHooks {}
-
-/**
- * The plugin base class (aiocache's BasePlugin). Override any `pre<Op>` / `post<Op>` hook;
- * hooks you leave out cost nothing on the hot path.
- */
-// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
-export class BasePlugin {}

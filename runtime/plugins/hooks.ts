@@ -14,7 +14,7 @@ export type HookTable = Partial<Record<Operation, OperationHooks>>;
 export function hookTable(plugins: readonly BasePlugin[]): HookTable {
   const table: HookTable = {};
   const pick = (name: HookName) =>
-    plugins.filter((p) => typeof p[name] === "function").map((p) => p[name]!.bind(p) as Hook);
+    plugins.filter((p) => typeof p[name] === "function").map((p): Hook => p[name]!.bind(p));
   for (const op of OPERATIONS) {
     const pre = pick(hookName("pre", op));
     const post = pick(hookName("post", op));

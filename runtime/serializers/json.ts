@@ -13,7 +13,7 @@ export class JsonSerializer<V = JsonValue> implements Serializer<V> {
   readonly decimalIntegers = true;
 
   encode(value: V): string {
-    const text = JSON.stringify(value);
+    const text = JSON.stringify(value) as string | undefined;
     if (text === undefined) throw new TypeError(`${typeof value} has no JSON representation`);
     return text;
   }

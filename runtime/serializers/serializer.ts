@@ -41,5 +41,9 @@ export function storedBytes(stored: unknown): Uint8Array {
 }
 
 function describe(value: unknown): string {
-  return value === null ? "null" : typeof value === "object" ? value.constructor?.name ?? "object" : typeof value;
+  if (value === null) return "null";
+  if (typeof value !== "object") return typeof value;
+  // an object made with Object.create(null) has no constructor
+  const constructor = (value as { constructor?: { name: string } }).constructor;
+  return constructor?.name ?? "object";
 }

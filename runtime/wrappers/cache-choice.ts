@@ -2,7 +2,6 @@ import type { Cache } from "../cache.js";
 import { caches } from "../caches.js";
 import type { AnyCache, CacheMap, CacheRegistry } from "../registry.js";
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type ValueOf<C> = C extends Cache<infer V, any> ? V : never;
 
 /** A readable compile error: options missing this property fail, and its name says why. */
@@ -20,23 +19,21 @@ export type Fits<R, C> = [R] extends [ValueOf<C>] ? unknown : ResultDoesNotFit;
  */
 export type CacheChoice<R, C extends AnyCache, M extends CacheMap, A extends keyof M & string> =
   | ({ cache: C; alias?: never; registry?: never } & Fits<R, C>)
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   | ({ alias: A; registry?: CacheRegistry<M, any>; cache?: never } & Fits<R, M[A]>);
 
 /** How a decorator picks its cache: the value type it stores then bounds the methods it accepts. */
 export type DecoratorChoice<C extends AnyCache, M extends CacheMap, A extends keyof M & string> =
-  | { cache: C; alias?: never; registry?: never }
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  | { alias: A; registry?: CacheRegistry<M, any>; cache?: never };
+  { cache: C; alias?: never; registry?: never } | { alias: A; registry?: CacheRegistry<M, any>; cache?: never };
 
 /** What a plain cache stores as far as types know; the default when no cache type was inferred. */
-export type UntypedCache = Cache<unknown>;
+export type UntypedCache = Cache;
 
 /** The default registry map, so an unused side of a choice adds `unknown` (not `any`) to {@link ChosenValue}. */
 export type UntypedCacheMap = { readonly [alias: string]: UntypedCache };
 
 /** The value type of the cache a {@link DecoratorChoice} picked (the other side's defaults are `unknown`). */
-export type ChosenValue<C extends AnyCache, M extends CacheMap, A extends keyof M & string> = ValueOf<C> & ValueOf<M[A]>;
+export type ChosenValue<C extends AnyCache, M extends CacheMap, A extends keyof M & string> = ValueOf<C> &
+  ValueOf<M[A]>;
 
 /** The untyped view of a {@link CacheChoice} the implementation works with. */
 export interface LooseChoice {

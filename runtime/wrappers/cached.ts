@@ -1,5 +1,12 @@
 import type { AnyCache, CacheMap } from "../registry.js";
-import type { CacheChoice, ChosenValue, DecoratorChoice, LooseChoice, UntypedCache, UntypedCacheMap } from "./cache-choice.js";
+import type {
+  CacheChoice,
+  ChosenValue,
+  DecoratorChoice,
+  LooseChoice,
+  UntypedCache,
+  UntypedCacheMap,
+} from "./cache-choice.js";
 import { createEngine, plainFlow, type CachedControls, type CachedOptions, type Flow } from "./engine.js";
 import type { AsyncFunction } from "./options.js";
 import { methodDecorator, wrapFunction, type CachingDecorator } from "./wrap.js";

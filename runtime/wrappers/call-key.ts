@@ -5,7 +5,6 @@ export interface KeyOptions {
   /** One fixed key for every call (aiocache's `key`). */
   key?: string;
   /** Builds the key from the call's arguments; `this` is the call's receiver. Used as is (the cache adds its namespace). */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   keyBuilder?: (...args: any[]) => string;
   /** Leave the receiver out of the key: the first argument of a function (default false), `this` of a method (default true). */
   noSelf?: boolean;

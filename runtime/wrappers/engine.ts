@@ -75,7 +75,9 @@ export function createEngine<A extends unknown[], R>(
           store,
           load: () => fn.apply(self, args),
           write: (value) =>
-            cacheWrite && value !== undefined && skipCache?.(value) !== true ? store.set(key, value) : Promise.resolve(),
+            cacheWrite && value !== undefined && skipCache?.(value) !== true
+              ? store.set(key, value)
+              : Promise.resolve(),
         },
         cacheRead,
       );

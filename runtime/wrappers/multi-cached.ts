@@ -1,5 +1,13 @@
 import type { AnyCache, CacheMap } from "../registry.js";
-import { cacheGetter, type CacheChoice, type ChosenValue, type DecoratorChoice, type LooseChoice, type UntypedCache, type UntypedCacheMap } from "./cache-choice.js";
+import {
+  cacheGetter,
+  type CacheChoice,
+  type ChosenValue,
+  type DecoratorChoice,
+  type LooseChoice,
+  type UntypedCache,
+  type UntypedCacheMap,
+} from "./cache-choice.js";
 import { GuardedCache } from "./guarded.js";
 import { callSwitches, REFRESH, type CacheSwitches, type WrapperOptions } from "./options.js";
 import { stableKey } from "./stable-key.js";
@@ -8,7 +16,6 @@ import { methodDecorator, wrapFunction } from "./wrap.js";
 /** What a `multiCached` function resolves to: a Map, or a record keyed by the keys as strings. */
 export type MultiResult = ReadonlyMap<unknown, unknown> | Readonly<Record<PropertyKey, unknown>>;
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type MultiFunction = (...args: any[]) => Promise<MultiResult>;
 type ResultOf<F extends MultiFunction> = Awaited<ReturnType<F>>;
 /** The key type of a result: a Map's key type, or a record's key type. */
@@ -27,7 +34,6 @@ export interface MultiCachedOptions<K = unknown, V = unknown> extends WrapperOpt
    * The cache key of one requested key (`this` is the call's receiver); used as is, the cache
    * adds its namespace once. @default the key itself when a string, else its stable serialization
    */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   keyBuilder?: (key: K, ...args: any[]) => string;
   /** Values for which this returns true are returned but not stored. */
   skipCache?: (value: V) => boolean;
@@ -63,7 +69,6 @@ export interface MultiCachedControls<A extends unknown[], T> {
 /** A standard method decorator for batch methods whose values the chosen cache (storing `V`) can hold. */
 export type MultiCachingDecorator<V> = <
   This,
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   F extends (this: This, ...args: any[]) => Promise<ReadonlyMap<unknown, V> | Readonly<Record<PropertyKey, V>>>,
 >(
   target: F,
@@ -95,10 +100,13 @@ export function multiCached(fnOrOptions: MultiFunction | MultiCachedOptions, opt
     const settings = fnOrOptions as MultiCachedOptions & LooseChoice;
     return methodDecorator((fn) => batchEngine(fn, settings));
   }
-  return wrapFunction(fnOrOptions, batchEngine(fnOrOptions, (options ?? {}) as MultiCachedOptions & LooseChoice));
+  return wrapFunction(fnOrOptions, batchEngine(fnOrOptions, options ?? {}));
 }
 
-function batchEngine(fn: (this: unknown, ...args: never[]) => Promise<unknown>, options: MultiCachedOptions & LooseChoice) {
+function batchEngine(
+  fn: (this: unknown, ...args: never[]) => Promise<unknown>,
+  options: MultiCachedOptions & LooseChoice,
+) {
   const store = new GuardedCache<unknown>(cacheGetter(options), options);
   const keysArg = options.keysArg ?? 0;
   const { keyBuilder, skipCache } = options;
@@ -114,7 +122,10 @@ function batchEngine(fn: (this: unknown, ...args: never[]) => Promise<unknown>, 
       const cacheKeys = requested.map((key) => keyOf(self, key, args));
       const hits = cacheRead ? await store.multiGet(cacheKeys) : requested.map(() => undefined);
       const missing = requested.filter((_, i) => hits[i] === undefined);
-      const fresh = missing.length === 0 ? () => undefined : lookup(await fn.apply(self, withKeys(args, keysArg, missing) as never[]));
+      const fresh =
+        missing.length === 0
+          ? () => undefined
+          : lookup(await fn.apply(self, withKeys(args, keysArg, missing) as never[]));
       const merged = new Map<unknown, unknown>();
       const pairs: [string, unknown][] = [];
       requested.forEach((key, i) => {
@@ -125,7 +136,7 @@ function batchEngine(fn: (this: unknown, ...args: never[]) => Promise<unknown>, 
         if (hit === undefined && skipCache?.(value) !== true) pairs.push([cacheKeys[i]!, value]);
       });
       if (cacheWrite) await store.multiSet(pairs);
-      return options.returns === "map" ? merged : Object.fromEntries(merged);
+      return options.returns === "map" ? merged : Object.fromEntries(merged as Map<PropertyKey, unknown>);
     },
     async invalidate(self: unknown, args: readonly unknown[]): Promise<number> {
       const cache = store.cache;
@@ -146,9 +157,11 @@ function batchEngine(fn: (this: unknown, ...args: never[]) => Promise<unknown>, 
 }
 
 function readKeys(args: readonly unknown[], keysArg: number | string): Iterable<unknown> {
-  const keys = typeof keysArg === "number" ? args[keysArg] : (args[0] as Record<string, unknown> | undefined)?.[keysArg];
+  const keys =
+    typeof keysArg === "number" ? args[keysArg] : (args[0] as Record<string, unknown> | undefined)?.[keysArg];
   if (keys === null || typeof keys !== "object" || !(Symbol.iterator in keys)) {
-    const where = typeof keysArg === "number" ? `argument ${keysArg}` : `property ${JSON.stringify(keysArg)} of argument 0`;
+    const where =
+      typeof keysArg === "number" ? `argument ${keysArg}` : `property ${JSON.stringify(keysArg)} of argument 0`;
     throw new TypeError(`multiCached(): ${where} must be a list of keys (set keysArg to where the keys are).`);
   }
   return keys as Iterable<unknown>;
@@ -163,9 +176,11 @@ function withKeys(args: readonly unknown[], keysArg: number | string, keys: unkn
 
 /** Looks a key up in the function's result, whichever shape it returned. */
 function lookup(result: unknown): (key: unknown) => unknown {
-  if (result instanceof Map) return (key) => result.get(key);
+  if (result instanceof Map) return (key) => (result as Map<unknown, unknown>).get(key);
   if (result === null || typeof result !== "object") {
-    throw new TypeError(`multiCached(): the function must resolve to a Map or a record of the keys, got ${result === null ? "null" : typeof result}.`);
+    throw new TypeError(
+      `multiCached(): the function must resolve to a Map or a record of the keys, got ${result === null ? "null" : typeof result}.`,
+    );
   }
   const record = result as Record<string, unknown>;
   return (key) => (Object.hasOwn(record, String(key)) ? record[String(key)] : undefined);

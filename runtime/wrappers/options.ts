@@ -1,7 +1,6 @@
 import type { Duration } from "../duration.js";
 
 /** Any async function a wrapper can cache: its results must arrive through a promise. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AsyncFunction = (...args: any[]) => Promise<unknown>;
 
 /** The cache operation that failed, and the key(s) it was for, as `onError` receives them. */

@@ -13,7 +13,9 @@ function encode(value: unknown, path: Set<object>): string {
     case "string":
       return JSON.stringify(value);
     case "number":
-      return Number.isFinite(value) && !Object.is(value, -0) ? String(value) : `Number(${Object.is(value, -0) ? "-0" : value})`;
+      return Number.isFinite(value) && !Object.is(value, -0)
+        ? String(value)
+        : `Number(${Object.is(value, -0) ? "-0" : value})`;
     case "boolean":
       return String(value);
     case "bigint":

@@ -52,8 +52,8 @@ function stampedeFlow(lease: Duration): Flow {
     if (flight === undefined) {
       flight = loadUnderLease(guardedLease(steps, leaseMs), {
         read: () => steps.store.get(steps.key),
-        load: steps.load,
-        write: steps.write,
+        load: () => steps.load(),
+        write: (value) => steps.write(value),
       }).finally(() => flights.delete(steps.key));
       flights.set(steps.key, flight);
     }

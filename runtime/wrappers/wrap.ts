@@ -3,7 +3,6 @@ import type { MultiCachedControls } from "./multi-cached.js";
 import type { AsyncFunction } from "./options.js";
 
 /** A standard (TC39, TypeScript 5) method decorator that keeps the method's type; `V` bounds its results. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type CachingDecorator<V> = <This, F extends (this: This, ...args: any[]) => Promise<V>>(
   target: F,
   context: ClassMethodDecoratorContext<This, F>,
@@ -40,7 +39,9 @@ export function wrapFunction(fn: AsyncFunction, engine: Wrappable): unknown {
  * prototype (or constructor, for static methods) holds this very wrapper, found from the first
  * receiver; a subclass instance therefore shares its base class's entries.
  */
-export function methodDecorator(make: (fn: Method, nameOf: (self: unknown) => string) => Wrappable): CachingDecorator<unknown> {
+export function methodDecorator(
+  make: (fn: Method, nameOf: (self: unknown) => string) => Wrappable,
+): CachingDecorator<unknown> {
   return ((target: Method, context: ClassMethodDecoratorContext) => {
     const method = String(context.name);
     let owner: string | undefined;
@@ -57,7 +58,7 @@ export function methodDecorator(make: (fn: Method, nameOf: (self: unknown) => st
 function declaringClass(self: unknown, method: string, wrapper: Method): string | undefined {
   for (let o: unknown = self; o !== null && o !== undefined; o = Object.getPrototypeOf(o)) {
     if (Object.getOwnPropertyDescriptor(o, method)?.value === wrapper) {
-      return typeof o === "function" ? o.name : (o as object).constructor.name;
+      return typeof o === "function" ? o.name : o.constructor.name;
     }
   }
   return undefined;

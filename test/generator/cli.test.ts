@@ -13,7 +13,13 @@ const SEED = readFileSync(new URL("../../fixtures/seed/cachegen.config.json", im
 async function cli(cwd: string, argv: string[]) {
   const out: string[] = [];
   const err: string[] = [];
-  const sink = (into: string[]) => new Writable({ write: (chunk, _enc, done) => (into.push(String(chunk)), done()) });
+  const sink = (into: string[]) =>
+    new Writable({
+      write: (chunk: Buffer, _enc, done) => {
+        into.push(chunk.toString());
+        done();
+      },
+    });
   const code = await main(argv, { stdout: sink(out), stderr: sink(err), cwd });
   return { code, stdout: out.join(""), stderr: err.join("") };
 }
@@ -77,7 +83,10 @@ describe("cachegen generate", () => {
 
   it("applies a prettier option about the whole file once, schema declarations included", async () => {
     const schema = { type: "object", properties: { id: { type: "string" } } };
-    const config = { a: { cache: "memory", serializer: { class: "json", schema } }, b: { cache: "memory", serializer: { class: "json", schema } } };
+    const config = {
+      a: { cache: "memory", serializer: { class: "json", schema } },
+      b: { cache: "memory", serializer: { class: "json", schema } },
+    };
     writeFileSync(join(dir, "cachegen.config.json"), JSON.stringify(config));
     writeFileSync(join(dir, ".prettierrc"), JSON.stringify({ insertPragma: true }));
     await cli(dir, ["generate"]);
@@ -88,13 +97,16 @@ describe("cachegen generate", () => {
   });
 
   it("reports every problem as file:line:col  path  message, exits 2 and writes nothing", async () => {
-    writeFileSync(join(dir, "cachegen.config.json"), '{\n  "a": { "cache": "redis", "pot": 1 },\n  "b": { "cache": "memory", "ttl": "soon" }\n}\n');
+    writeFileSync(
+      join(dir, "cachegen.config.json"),
+      '{\n  "a": { "cache": "redis", "pot": 1 },\n  "b": { "cache": "memory", "ttl": "soon" }\n}\n',
+    );
     const { code, stdout, stderr } = await cli(dir, ["generate"]);
     expect(code).toBe(2);
     expect(stdout).toBe("");
     expect(stderr.split("\n")).toEqual([
       'cachegen.config.json:2:28  a.pot  unknown field "pot"; did you mean "port"?',
-      expect.stringMatching(/^cachegen\.config\.json:3:29  b\.ttl  "soon" is not valid: expected seconds/),
+      expect.stringMatching(/^cachegen\.config\.json:3:29 {2}b\.ttl {2}"soon" is not valid: expected seconds/),
       "cachegen.config.json: 2 problems; nothing written",
       "",
     ]);
@@ -158,8 +170,16 @@ describe("cachegen generate --check", () => {
   it("prints the same as JSON with --json", async () => {
     writeFileSync(join(dir, "cachegen.config.json"), SEED);
     const drift = await cli(dir, ["generate", "--check", "--json"]);
-    const result = JSON.parse(drift.stdout) as { status: string; changes: { alias: string; change: string }[]; diff: string };
-    expect([drift.code, result.status, result.changes.map((c) => `${c.alias} ${c.change}`)]).toEqual([1, "drift", ["default added", "redis_alt added"]]);
+    const result = JSON.parse(drift.stdout) as {
+      status: string;
+      changes: { alias: string; change: string }[];
+      diff: string;
+    };
+    expect([drift.code, result.status, result.changes.map((c) => `${c.alias} ${c.change}`)]).toEqual([
+      1,
+      "drift",
+      ["default added", "redis_alt added"],
+    ]);
 
     writeFileSync(join(dir, "cachegen.config.json"), '{ "a": { "cache": "nope" } }');
     const invalid = await cli(dir, ["validate", "--json"]);
@@ -204,7 +224,12 @@ describe("cachegen generate --watch", () => {
     writeFileSync(config, SEED);
     const controller = new AbortController();
     const chunks: string[] = [];
-    const sink = new Writable({ write: (chunk, _enc, done) => (chunks.push(String(chunk)), done()) });
+    const sink = new Writable({
+      write: (chunk: Buffer, _enc, done) => {
+        chunks.push(chunk.toString());
+        done();
+      },
+    });
     const running = main(["generate", "--watch"], { stdout: sink, stderr: sink, cwd: dir }, controller.signal);
     const waitFor = async (pattern: RegExp) => {
       for (let waited = 0; !pattern.test(chunks.join("")); waited += 25) {
@@ -215,9 +240,12 @@ describe("cachegen generate --watch", () => {
     };
     await waitFor(/wrote caches\.ts \(2 aliases\)/);
     writeFileSync(config, '{ "default": { "cache": "memory", "pot": 1 } }');
-    await waitFor(/default\.pot  unknown field "pot"[\s\S]*nothing written/);
+    await waitFor(/default\.pot {2}unknown field "pot"[\s\S]*nothing written/);
     writeFileSync(join(dir, "v.json"), '{ "title": "V", "type": "string" }');
-    writeFileSync(config, '{ "default": { "cache": "memory" }, "extra": { "cache": "memory", "serializer": { "class": "json", "schema": { "$ref": "./v.json" } } } }');
+    writeFileSync(
+      config,
+      '{ "default": { "cache": "memory" }, "extra": { "cache": "memory", "serializer": { "class": "json", "schema": { "$ref": "./v.json" } } } }',
+    );
     await waitFor(/wrote caches\.ts \(2 aliases\)/);
     expect(readFileSync(join(dir, "caches.ts"), "utf8")).toContain('export type CacheAlias = "default" | "extra";');
     // A referenced schema file is watched too.

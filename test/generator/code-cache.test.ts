@@ -20,11 +20,16 @@ console.log(file.getVariableDeclarationOrThrow("answer").getType().getText());
 describe("the code cache for ts-morph (Node without module.enableCompileCache)", () => {
   let project: string;
   let cacheDir: string;
-  const load = () => promisify(execFile)(process.execPath, ["load-ts-morph.mjs"], { cwd: project }).then(({ stdout }) => stdout);
+  const load = () =>
+    promisify(execFile)(process.execPath, ["load-ts-morph.mjs"], { cwd: project }).then(({ stdout }) => stdout);
   const cacheFiles = () =>
     readdirSync(cacheDir)
       .filter((f) => f.endsWith(".bin"))
-      .map((f) => ({ file: join(cacheDir, f), mtime: statSync(join(cacheDir, f)).mtimeMs, size: statSync(join(cacheDir, f)).size }));
+      .map((f) => ({
+        file: join(cacheDir, f),
+        mtime: statSync(join(cacheDir, f)).mtimeMs,
+        size: statSync(join(cacheDir, f)).size,
+      }));
 
   beforeAll(async () => {
     project = await packedProject();

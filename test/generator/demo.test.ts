@@ -8,7 +8,9 @@ const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 // `npm run demo` as a user runs it after `npm install` (whose `prepare` builds dist/).
 it("npm run demo generates the example's caches.ts and runs it", async () => {
   const { stdout } = await promisify(execFile)(process.execPath, ["scripts/demo.mjs"], { cwd: ROOT });
-  expect(stdout).toMatch(/^\$ cachegen generate --config examples\/basic\/cachegen\.config\.yaml\n(wrote|examples\/basic\/caches\.ts is up to date)/);
+  expect(stdout).toMatch(
+    /^\$ cachegen generate --config examples\/basic\/cachegen\.config\.yaml\n(wrote|examples\/basic\/caches\.ts is up to date)/,
+  );
   expect(stdout).toContain('caches.get("default") returns one shared instance: true');
   expect(stdout).toContain('sessions.get("s1") -> {"user":"ada","roles":["admin"]}');
   expect(stdout).toContain("an invalid value is rejected at run time: Value passed to set()");

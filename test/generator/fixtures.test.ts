@@ -9,7 +9,10 @@ import { generateSource } from "../../generator/source.js";
 import { formatProblem } from "../../generator/problems.js";
 
 const FIXTURES = fileURLToPath(new URL("../../fixtures", import.meta.url));
-const cases = readdirSync(FIXTURES, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+const cases = readdirSync(FIXTURES, { withFileTypes: true })
+  .filter((d) => d.isDirectory())
+  .map((d) => d.name)
+  .sort();
 const valid = cases.filter((c) => !c.startsWith("invalid-"));
 const invalid = cases.filter((c) => c.startsWith("invalid-"));
 
@@ -42,7 +45,9 @@ describe("golden fixtures", () => {
   it("every golden and example type-checks against the runtime (fixtures/tsconfig.json)", async () => {
     const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
     const run = promisify(execFile)(process.execPath, [tsc, "-p", join(FIXTURES, "tsconfig.json")]);
-    await expect(run.catch((error: { stdout: string }) => Promise.reject(new Error(error.stdout)))).resolves.toBeDefined();
+    await expect(
+      run.catch((error: unknown) => Promise.reject(new Error((error as { stdout: string }).stdout))),
+    ).resolves.toBeDefined();
   }, 60_000);
 });
 

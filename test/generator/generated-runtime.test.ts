@@ -33,7 +33,13 @@ describe("the generated seed module at run time", () => {
     expect(cache.plugins.length).toBe(2);
     expect(cache.plugins[0]).toBeInstanceOf(HitMissRatioPlugin);
     expect(cache.plugins[1]).toBeInstanceOf(TimingPlugin);
-    expect([cache.endpoint, cache.port, cache.timeout, cache.namespace, cache.ttl]).toEqual(["127.0.0.1", 6379, 1, "", null]);
+    expect([cache.endpoint, cache.port, cache.timeout, cache.namespace, cache.ttl]).toEqual([
+      "127.0.0.1",
+      6379,
+      1,
+      "",
+      null,
+    ]);
     expect(caches.create("redis_alt", { namespace: "test" }).namespace).toBe("test");
     await cache.close();
   });
@@ -56,7 +62,12 @@ describe("other generated modules at run time", () => {
       const { caches: env } = await import("../../fixtures/env/caches.js");
       const primary = env.getAliasConfig("primary");
       expect([primary.endpoint, primary.port, primary.password, primary.db, primary.ttl, primary.tls]).toEqual([
-        "127.0.0.1", 6380, "from-env", 0, "5m", true,
+        "127.0.0.1",
+        6380,
+        "from-env",
+        0,
+        "5m",
+        true,
       ]);
       expect(env.get("local").namespace).toBe("shop");
       expect(env.get("local").maxSize).toBe(1000);
@@ -71,14 +82,16 @@ describe("other generated modules at run time", () => {
     expect(counters.serializer).toBeInstanceOf(JsonSerializer);
     await counters.set("ok", { hits: 3, label: "x" });
     await expect(counters.set("bad", { hits: -1 })).rejects.toBeInstanceOf(ValueValidationError);
-    await expect(counters.set("bad", { hits: 1, label: "" } as never)).rejects.toThrow(/label/);
+    await expect(counters.set("bad", { hits: 1, label: "" })).rejects.toThrow(/label/);
     // `validate: set`: what is already stored is not re-checked on read.
     expect(await counters.get("ok")).toEqual({ hits: 3, label: "x" });
   });
 
   it("builds every backend of the backends fixture (without connecting)", async () => {
     const { caches: backends } = await import("../../fixtures/backends/caches.js");
-    const built = (["local", "redis_url", "redis_cluster", "redis_sentinel", "memcached_pool", "memcached_one"] as const).map((alias) => {
+    const built = (
+      ["local", "redis_url", "redis_cluster", "redis_sentinel", "memcached_pool", "memcached_one"] as const
+    ).map((alias) => {
       const cache = backends.create(alias);
       return [alias, cache.constructor.name, cache.serializer.constructor.name, cache.namespace, cache.ttl] as const;
     });

@@ -23,7 +23,10 @@ describe("the cachegen bin of the packed package, in a fresh project", () => {
     mkdirSync(dir, { recursive: true });
     if (!existsSync(join(dir, "..", "node_modules"))) {
       symlinkSync(join(project, "node_modules"), join(dir, "..", "node_modules"), "dir");
-      writeFileSync(join(dir, "..", "package.json"), JSON.stringify({ name: "cli-tests", private: true, type: "module" }));
+      writeFileSync(
+        join(dir, "..", "package.json"),
+        JSON.stringify({ name: "cli-tests", private: true, type: "module" }),
+      );
     }
     for (const [file, text] of Object.entries(files)) writeFileSync(join(dir, file), text);
     return dir;
@@ -31,7 +34,10 @@ describe("the cachegen bin of the packed package, in a fresh project", () => {
   const cachegen = (cwd: string, args: string[]) =>
     promisify(execFile)(bin, args, { cwd }).then(
       ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
-      (error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, stdout: error.stdout, stderr: error.stderr }),
+      (error: unknown) => {
+        const { code, stdout, stderr } = error as { code: number; stdout: string; stderr: string };
+        return { code, stdout, stderr };
+      },
     );
 
   beforeAll(async () => {
@@ -50,13 +56,27 @@ describe("the cachegen bin of the packed package, in a fresh project", () => {
         "export { hits, port };",
       ].join("\n"),
       "tsconfig.json": JSON.stringify({
-        compilerOptions: { strict: true, module: "nodenext", moduleResolution: "nodenext", target: "es2022", noEmit: true, skipLibCheck: true },
+        compilerOptions: {
+          strict: true,
+          module: "nodenext",
+          moduleResolution: "nodenext",
+          target: "es2022",
+          noEmit: true,
+          skipLibCheck: true,
+        },
         files: ["use.ts"],
       }),
     });
     const generated = await cachegen(dir, ["generate"]);
-    expect([generated.code, generated.stdout]).toEqual([0, expect.stringMatching(/^wrote caches\.ts \(2 aliases\) in \d+ ms\n$/)]);
-    await expect(promisify(execFile)(process.execPath, [tsc, "-p", dir]).catch((e: { stdout: string }) => Promise.reject(new Error(e.stdout)))).resolves.toBeDefined();
+    expect([generated.code, generated.stdout]).toEqual([
+      0,
+      expect.stringMatching(/^wrote caches\.ts \(2 aliases\) in \d+ ms\n$/),
+    ]);
+    await expect(
+      promisify(execFile)(process.execPath, [tsc, "-p", dir]).catch((e: unknown) =>
+        Promise.reject(new Error((e as { stdout: string }).stdout)),
+      ),
+    ).resolves.toBeDefined();
 
     expect((await cachegen(dir, ["generate", "--check"])).code).toBe(0);
     writeFileSync(join(dir, "cachegen.config.json"), SEED.replace('"timeout": 1', '"timeout": 2'));
@@ -72,9 +92,14 @@ describe("the cachegen bin of the packed package, in a fresh project", () => {
     expect([missing.code, missing.stderr]).toEqual([3, expect.stringContaining("nope.json cannot be read")]);
     const invalid = await cachegen(dir, ["generate"]);
     expect(invalid.code).toBe(2);
-    expect(invalid.stderr).toContain('cachegen.config.yaml:3:3  default.max_sise  unknown field "max_sise"; did you mean "max_size"?');
+    expect(invalid.stderr).toContain(
+      'cachegen.config.yaml:3:3  default.max_sise  unknown field "max_sise"; did you mean "max_size"?',
+    );
     const json = await cachegen(dir, ["validate", "--json"]);
-    expect(JSON.parse(json.stdout)).toMatchObject({ status: "invalid", problems: [{ line: 3, column: 3, path: "default.max_sise" }] });
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      status: "invalid",
+      problems: [{ line: 3, column: 3, path: "default.max_sise" }],
+    });
   });
 
   it("--watch picks up an edit", async () => {

@@ -8,12 +8,20 @@ import { Regions } from "../../generator/emit/regions.js";
 import { inProcess, startToolchain, type Toolchain } from "../../generator/toolchain/toolchain.js";
 import { packedProject } from "../helpers/packed-project.js";
 
-const SCHEMA: JSONSchema = { title: "Root", type: "object", properties: { id: { type: "string" } }, required: ["id"], additionalProperties: false };
+const SCHEMA: JSONSchema = {
+  title: "Root",
+  type: "object",
+  properties: { id: { type: "string" } },
+  required: ["id"],
+  additionalProperties: false,
+};
 
 /** What every toolchain must do alike, wherever it runs. */
 async function exercise(toolchain: Toolchain) {
   try {
-    expect(await toolchain.compileSchema(structuredClone(SCHEMA), "Root")).toBe(await inProcess.compileSchema(structuredClone(SCHEMA), "Root"));
+    expect(await toolchain.compileSchema(structuredClone(SCHEMA), "Root")).toBe(
+      await inProcess.compileSchema(structuredClone(SCHEMA), "Root"),
+    );
     expect(await toolchain.format("const a = {b:1}", {})).toBe("const a = { b: 1 };\n");
     expect(await toolchain.format("const a = {b:1}", { semi: false })).toBe("const a = { b: 1 }\n");
     const broken = toolchain.format("const = ;", {});
@@ -52,7 +60,10 @@ describe("the toolchain (json-schema-to-typescript and prettier)", () => {
     it("runs in process what cannot cross threads: a prettier config holding plugin objects", async () => {
       const dir = join(inject("runDir"), "prettier-plugin-config");
       mkdirSync(dir, { recursive: true });
-      writeFileSync(join(dir, "prettier.config.mjs"), "export default { semi: false, plugins: [{ name: 'inline', noop: () => 0 }] };\n");
+      writeFileSync(
+        join(dir, "prettier.config.mjs"),
+        "export default { semi: false, plugins: [{ name: 'inline', noop: () => 0 }] };\n",
+      );
       const toolchain = start();
       try {
         const options = await toolchain.prettierOptions(join(dir, "caches.ts"));
@@ -66,7 +77,10 @@ describe("the toolchain (json-schema-to-typescript and prettier)", () => {
     it("generates in process where no worker may start (Node's permission model)", async () => {
       const dir = join(inject("runDir"), "no-workers");
       mkdirSync(dir, { recursive: true });
-      writeFileSync(join(dir, "cachegen.config.json"), JSON.stringify({ a: { cache: "memory", serializer: { class: "json", schema: SCHEMA } } }));
+      writeFileSync(
+        join(dir, "cachegen.config.json"),
+        JSON.stringify({ a: { cache: "memory", serializer: { class: "json", schema: SCHEMA } } }),
+      );
       const bin = join(project, "node_modules", "cachegen", "dist", "generator", "bin.js");
       const flags = ["--experimental-permission", "--allow-fs-read=*", "--allow-fs-write=*", "--no-warnings"];
       const { stdout } = await promisify(execFile)(process.execPath, [...flags, bin, "generate"], { cwd: dir });
@@ -91,7 +105,9 @@ describe("Regions", () => {
     const before = regions.beforeFormat(skeleton);
     expect(before).toBe(`const raw = {a:1};\n\n${final}\nconst tail = 1;\n`);
     const formatted = await inProcess.format(before, { semi: false });
-    expect(await regions.afterFormat(formatted)).toBe("const raw = { a: 1 }\n\n// prettier-ignore\nconst kept = {a:1};\nconst tail = 1\n");
+    expect(await regions.afterFormat(formatted)).toBe(
+      "const raw = { a: 1 }\n\n// prettier-ignore\nconst kept = {a:1};\nconst tail = 1\n",
+    );
   });
 
   it("gives each file its own placeholder names, so no config text can contain them", () => {

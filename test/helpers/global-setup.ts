@@ -28,7 +28,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const missing = BINARIES.filter((name) => !hasBinary(name));
   if (missing.length > 0) {
     const reason = `${missing.join(", ")} not installed (apt-get install redis-server redis-tools memcached openssl)`;
-    if (process.env["CI"] === "true") throw new Error(`Test servers cannot start under CI: ${reason}. .ci/run installs them.`);
+    if (process.env["CI"] === "true")
+      throw new Error(`Test servers cannot start under CI: ${reason}. .ci/run installs them.`);
     console.warn(`[cachegen tests] server tests skipped: ${reason}`);
     project.provide("serversUnavailable", reason);
     return async () => undefined;
@@ -56,7 +57,17 @@ export default async function setup(project: TestProject): Promise<() => Promise
       startRedis({ dir: await dir("redis") }).then(track),
       startRedis({
         dir: await dir("auth"),
-        args: ["--requirepass", AUTH.password, "--user", AUTH.username, "on", `>${AUTH.userPassword}`, "~*", "&*", "+@all"],
+        args: [
+          "--requirepass",
+          AUTH.password,
+          "--user",
+          AUTH.username,
+          "on",
+          `>${AUTH.userPassword}`,
+          "~*",
+          "&*",
+          "+@all",
+        ],
       }).then(track),
       startRedis({ dir: await dir("tls-server"), tls }).then(track),
       startCluster(await dir("cluster")).then(track),

@@ -99,7 +99,10 @@ export function startMemcached(options: { port?: number; args?: readonly string[
 }
 
 /** Starts on the given port, or on a free one, picking again if a parallel start took it first. */
-async function onPort(port: number | undefined, start: (port: number) => Promise<ServerProcess>): Promise<ServerProcess> {
+async function onPort(
+  port: number | undefined,
+  start: (port: number) => Promise<ServerProcess>,
+): Promise<ServerProcess> {
   if (port !== undefined) return start(port);
   for (let attempt = 1; ; attempt++) {
     try {
@@ -119,13 +122,22 @@ export async function startCluster(dir: string, masters = 3): Promise<ServerGrou
       const port = await freePort(true);
       const nodeDir = path.join(dir, `node-${port}`);
       await mkdir(nodeDir);
-      const args = ["--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "5000"];
+      const args = [
+        "--cluster-enabled",
+        "yes",
+        "--cluster-config-file",
+        "nodes.conf",
+        "--cluster-node-timeout",
+        "5000",
+      ];
       nodes.push(await startRedis({ dir: nodeDir, port, args }));
     }
     const addresses = nodes.map((n) => `${HOST}:${n.port}`);
     await run("redis-cli", ["--cluster", "create", ...addresses, "--cluster-replicas", "0", "--cluster-yes"]);
     for (const node of nodes) {
-      await until(async () => (await run("redis-cli", ["-p", String(node.port), "cluster", "info"])).includes("cluster_state:ok"));
+      await until(async () =>
+        (await run("redis-cli", ["-p", String(node.port), "cluster", "info"])).includes("cluster_state:ok"),
+      );
     }
     return group;
   } catch (error) {
@@ -135,14 +147,24 @@ export async function startCluster(dir: string, masters = 3): Promise<ServerGrou
 }
 
 /** Starts a master plus one `redis-server --sentinel` monitoring it under `name`. */
-export async function startSentinel(dir: string, name: string): Promise<ServerGroup & { sentinel: ServerProcess; master: ServerProcess }> {
+export async function startSentinel(
+  dir: string,
+  name: string,
+): Promise<ServerGroup & { sentinel: ServerProcess; master: ServerProcess }> {
   const master = await startRedis({ dir });
   try {
     const port = await freePort();
     const config = path.join(dir, "sentinel.conf");
-    await writeFile(config, `port ${port}\nbind ${HOST}\ndir ${dir}\nsentinel monitor ${name} ${HOST} ${master.port} 1\n`);
+    await writeFile(
+      config,
+      `port ${port}\nbind ${HOST}\ndir ${dir}\nsentinel monitor ${name} ${HOST} ${master.port} 1\n`,
+    );
     const sentinel = await launch("redis-server", [config, "--sentinel"], port);
-    await until(async () => (await run("redis-cli", ["-p", String(port), "sentinel", "get-master-addr-by-name", name])).includes(String(master.port)));
+    await until(async () =>
+      (await run("redis-cli", ["-p", String(port), "sentinel", "get-master-addr-by-name", name])).includes(
+        String(master.port),
+      ),
+    );
     const processes = [master, sentinel];
     return { processes, sentinel, master, stop: () => stopAll(processes) };
   } catch (error) {
@@ -160,13 +182,13 @@ async function launch(binary: string, args: readonly string[], port: number): Pr
   const child = spawn(binary, args, { stdio: ["ignore", "pipe", "pipe"] });
   running.add(child);
   let output = "";
-  child.stdout!.on("data", (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));
-  child.stderr!.on("data", (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));
+  child.stdout.on("data", (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));
+  child.stderr.on("data", (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  exited.then(() => running.delete(child));
+  void exited.then(() => running.delete(child));
   const failed = new Promise<never>((_, reject) => {
     child.once("error", reject);
-    exited.then(() => reject(new Error(`${binary} exited before listening on ${port}:\n${output}`)));
+    void exited.then(() => reject(new Error(`${binary} exited before listening on ${port}:\n${output}`)));
   });
   failed.catch(() => undefined);
   try {
@@ -216,6 +238,8 @@ export function run(binary: string, args: readonly string[]): Promise<string> {
     child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
     child.once("error", reject);
-    child.once("exit", (code) => (code === 0 ? resolve(output) : reject(new Error(`${binary} ${args.join(" ")} failed:\n${output}`))));
+    child.once("exit", (code) =>
+      code === 0 ? resolve(output) : reject(new Error(`${binary} ${args.join(" ")} failed:\n${output}`)),
+    );
   });
 }

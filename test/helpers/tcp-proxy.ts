@@ -30,10 +30,12 @@ export class TcpProxy implements HostPort {
 
   /** Starts a proxy to `target` on a free port. */
   static async start(target: HostPort): Promise<TcpProxy> {
-    let proxy: TcpProxy | undefined;
-    const server = net.createServer((client) => proxy!.#accept(client, target));
+    // Clients connect only once the server listens, after `proxy` is set.
+    const server = net.createServer((client) => {
+      proxy.#accept(client, target);
+    });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    proxy = new TcpProxy((server.address() as net.AddressInfo).port, server);
+    const proxy = new TcpProxy((server.address() as net.AddressInfo).port, server);
     return proxy;
   }
 

@@ -15,12 +15,51 @@ export interface TlsFiles {
 export async function makeTlsFiles(dir: string): Promise<TlsFiles> {
   const file = (name: string) => path.join(dir, name);
   const key = ["-newkey", "rsa:2048", "-nodes"];
-  await run("openssl", ["req", "-x509", ...key, "-keyout", file("ca.key"), "-out", file("ca.crt"), "-days", "2", "-subj", "/CN=cachegen test CA"]);
-  await run("openssl", ["req", ...key, "-keyout", file("server.key"), "-out", file("server.csr"), "-subj", "/CN=127.0.0.1"]);
+  await run("openssl", [
+    "req",
+    "-x509",
+    ...key,
+    "-keyout",
+    file("ca.key"),
+    "-out",
+    file("ca.crt"),
+    "-days",
+    "2",
+    "-subj",
+    "/CN=cachegen test CA",
+  ]);
+  await run("openssl", [
+    "req",
+    ...key,
+    "-keyout",
+    file("server.key"),
+    "-out",
+    file("server.csr"),
+    "-subj",
+    "/CN=127.0.0.1",
+  ]);
   await writeFile(file("san.ext"), "subjectAltName=IP:127.0.0.1\n");
   await run("openssl", [
-    "x509", "-req", "-in", file("server.csr"), "-CA", file("ca.crt"), "-CAkey", file("ca.key"), "-CAcreateserial",
-    "-out", file("server.crt"), "-days", "2", "-extfile", file("san.ext"),
+    "x509",
+    "-req",
+    "-in",
+    file("server.csr"),
+    "-CA",
+    file("ca.crt"),
+    "-CAkey",
+    file("ca.key"),
+    "-CAcreateserial",
+    "-out",
+    file("server.crt"),
+    "-days",
+    "2",
+    "-extfile",
+    file("san.ext"),
   ]);
-  return { caFile: file("ca.crt"), certFile: file("server.crt"), keyFile: file("server.key"), ca: await readFile(file("ca.crt"), "utf8") };
+  return {
+    caFile: file("ca.crt"),
+    certFile: file("server.crt"),
+    keyFile: file("server.key"),
+    ca: await readFile(file("ca.crt"), "utf8"),
+  };
 }

@@ -72,7 +72,9 @@ describeWithServers("cross-process stampede", () => {
         // Waiters see the value within a few polls of it landing, far inside the lease.
         expect(result.slowestMs).toBeGreaterThanOrEqual(LOADER_MS);
         expect(result.slowestMs).toBeLessThan(LOADER_MS + 1000);
-        console.info(`${backend} ${mode}: loader runs ${result.loaderRuns}, slowest caller ${Math.round(result.slowestMs)} ms`);
+        console.info(
+          `${backend} ${mode}: loader runs ${result.loaderRuns}, slowest caller ${Math.round(result.slowestMs)} ms`,
+        );
       },
     );
 

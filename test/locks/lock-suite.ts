@@ -14,7 +14,8 @@ export interface LockTarget extends ExpiryTiming {
 
 /** Registers the lock tests (RedLock, OptimisticLock, getOrSet with a lease) for one backend. */
 export function describeLocks(target: LockTarget): void {
-  const peers = (options: CacheOptions = {}) => target.createPeers({ namespace: `l-${randomUUID().slice(0, 8)}`, ...options });
+  const peers = (options: CacheOptions = {}) =>
+    target.createPeers({ namespace: `l-${randomUUID().slice(0, 8)}`, ...options });
   const one = (options?: CacheOptions) => peers(options)[0];
   // Leases must outlast the backend's TTL granularity to mean anything.
   const leaseMs = Math.max(200, target.ttlResolutionMs);
@@ -103,7 +104,9 @@ export function describeLocks(target: LockTarget): void {
     it("refuses a lease that would never expire", () => {
       const cache = one();
       for (const bad of [0, null]) {
-        expect(() => new RedLock(cache, "k", bad)).toThrowError(new RangeError(`lease must be a positive duration, got ${bad}`));
+        expect(() => new RedLock(cache, "k", bad)).toThrow(
+          new RangeError(`lease must be a positive duration, got ${bad}`),
+        );
       }
     });
   });
@@ -147,7 +150,7 @@ export function describeLocks(target: LockTarget): void {
 
     it("refuses cas() before read()", async () => {
       const lock = new OptimisticLock(one(), "k");
-      await expect(lock.cas(1)).rejects.toThrowError(new TypeError('OptimisticLock("k"): call read() before cas()'));
+      await expect(lock.cas(1)).rejects.toThrow(new TypeError('OptimisticLock("k"): call read() before cas()'));
     });
   });
 
@@ -194,7 +197,7 @@ export function describeLocks(target: LockTarget): void {
       const holder = a.getOrSet("k", failing, { lock: "lease", lease: 5 });
       await leaseTaken(a);
       const waiter = b.getOrSet("k", slowLoader(runs, 10, "recovered"), { lock: "lease", lease: 5 });
-      await expect(holder).rejects.toThrowError("db down");
+      await expect(holder).rejects.toThrow("db down");
       expect(await waiter).toBe("recovered");
       expect(runs.count).toBe(1);
     });

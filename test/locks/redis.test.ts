@@ -12,5 +12,9 @@ describeWithServers("redis locks", () => {
   const single = (options: CacheOptions) => track(new RedisCache({ endpoint: host, port, ...options }));
   const cluster = (options: CacheOptions) => track(new RedisCache({ cluster: { nodes }, ...options }));
   describeLocks({ name: "redis", createPeers: (options) => [single(options), single(options)], ttlResolutionMs: 1 });
-  describeLocks({ name: "redis cluster", createPeers: (options) => [cluster(options), cluster(options)], ttlResolutionMs: 1 });
+  describeLocks({
+    name: "redis cluster",
+    createPeers: (options) => [cluster(options), cluster(options)],
+    ttlResolutionMs: 1,
+  });
 });

@@ -32,7 +32,9 @@ describe("Cache pipeline", () => {
       expect(performance.now() - started).toBeLessThan(1000);
       expect(error).toBeInstanceOf(CacheTimeoutError);
       expect(error).toMatchObject({ code: "E_TIMEOUT", operation: "get", key: "k", timeoutSeconds: 0.05 });
-      expect((error as Error).message).toMatch(/get\(\) on key "k" did not finish within 0\.05s.*raise the alias's "timeout"/);
+      expect((error as Error).message).toMatch(
+        /get\(\) on key "k" did not finish within 0\.05s.*raise the alias's "timeout"/,
+      );
       const late = vi.fn();
       const pending = cache.get("k", { timeout: 0.02 }).then(late, () => "timed out");
       expect(await pending).toBe("timed out");
@@ -93,8 +95,8 @@ describe("Cache pipeline", () => {
         "b.preSet ns:k",
         "a.postSet true number",
         "b.postSet true number",
-        'a.postMultiGet ns:k,ns:x [1,null]',
-        'b.postMultiGet ns:k,ns:x [1,null]',
+        "a.postMultiGet ns:k,ns:x [1,null]",
+        "b.postMultiGet ns:k,ns:x [1,null]",
       ]);
     });
 
@@ -201,7 +203,9 @@ describe("Cache pipeline", () => {
       const error = await cache.set("k", -1).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ValueValidationError);
       expect(error).toMatchObject({ code: "E_VALUE_INVALID", direction: "set" });
-      expect((error as Error).message).toMatch(/set\(\) for key "k" does not match the alias's schema: \(root\) must be > 0/);
+      expect((error as Error).message).toMatch(
+        /set\(\) for key "k" does not match the alias's schema: \(root\) must be > 0/,
+      );
       expect(await cache.exists("k")).toBe(false);
     });
 

@@ -27,15 +27,18 @@ describe("durations", () => {
     expect(toSeconds(0)).toBeNull();
   });
 
-  it.each([-1, Number.NaN, Number.POSITIVE_INFINITY, "5", "5 m", "1w", "-5s", ""])("rejects %j with ConfigError", (input) => {
-    let error: unknown;
-    try {
-      toMillis(input as never, "redis_alt.ttl");
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(ConfigError);
-    expect(error).toMatchObject({ code: "E_CONFIG", problems: [{ path: "redis_alt.ttl" }] });
-    expect((error as Error).message).toMatch(/is not a duration; use seconds .* "250ms"/);
-  });
+  it.each([-1, Number.NaN, Number.POSITIVE_INFINITY, "5", "5 m", "1w", "-5s", ""])(
+    "rejects %j with ConfigError",
+    (input) => {
+      let error: unknown;
+      try {
+        toMillis(input as never, "redis_alt.ttl");
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(ConfigError);
+      expect(error).toMatchObject({ code: "E_CONFIG", problems: [{ path: "redis_alt.ttl" }] });
+      expect((error as Error).message).toMatch(/is not a duration; use seconds .* "250ms"/);
+    },
+  );
 });

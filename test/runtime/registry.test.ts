@@ -47,7 +47,9 @@ describe("CacheRegistry", () => {
   });
 
   it("create() returns a new instance every call, with camelCase overrides", () => {
-    const registry = new CacheRegistry<Record<string, Cache>>({ local: { cache: "memory", namespace: "app", ttl: 10 } });
+    const registry = new CacheRegistry<Record<string, Cache>>({
+      local: { cache: "memory", namespace: "app", ttl: 10 },
+    });
     const a = registry.create("local");
     const b = registry.create("local", { namespace: "test", ttl: "1m", maxSize: 3 });
     expect(a).not.toBe(b);
@@ -103,7 +105,13 @@ describe("CacheRegistry", () => {
   it("setConfig reports every problem at once, each with its path", () => {
     expect(
       problemsOf({
-        redis_alt: { cache: "aiocache.RedisCache", pot: 6379, port: "x", timeout: "soon", serializer: { class: "null" } },
+        redis_alt: {
+          cache: "aiocache.RedisCache",
+          pot: 6379,
+          port: "x",
+          timeout: "soon",
+          serializer: { class: "null" },
+        },
         bad: { cache: "aiocache.NopeCache" },
         noclass: { namespace: "x" },
         mem: { cache: "memory", serializer: { class: "json", bad: 1 }, plugins: [{ class: "nope" }], max_size: 0 },
@@ -176,7 +184,7 @@ describe("CacheRegistry", () => {
     registry.add("b", { cache: "memory", ttl: 5 });
     expect(closeB).toHaveBeenCalledOnce();
     expect(registry.get("b").ttl).toBe(5);
-    expect(() => registry.add("c", { cache: "nope" } as AliasConfig)).toThrow(ConfigError);
+    expect(() => registry.add("c", { cache: "nope" })).toThrow(ConfigError);
   });
 
   it("closeAll closes every instance get() built", async () => {
@@ -196,15 +204,25 @@ describe("CacheRegistry", () => {
     vi.stubEnv("APP_TTL", "1.5");
     expect(registry.create("env")).toMatchObject({ namespace: "prod", ttl: 1.5 });
     vi.stubEnv("APP_MAX", "lots");
-    expect(() => registry.create("env")).toThrow(/env\.max_size: environment variable APP_MAX="lots" is not a non-negative integer/);
+    expect(() => registry.create("env")).toThrow(
+      /env\.max_size: environment variable APP_MAX="lots" is not a non-negative integer/,
+    );
     vi.stubEnv("APP_MAX", "3");
     delete process.env["APP_TTL"];
-    expect(() => registry.create("env")).toThrow(/environment variable APP_TTL is not set; set it or write \$\{APP_TTL:-default\}/);
+    expect(() => registry.create("env")).toThrow(
+      /environment variable APP_TTL is not set; set it or write \$\{APP_TTL:-default\}/,
+    );
   });
 
   it("passes memcached's item_size and generation_ttl to the cache", async () => {
     const registry = new CacheRegistry({
-      mc: { cache: "memcached", port: 1, item_size: 4096, generation_ttl: "${GEN_TTL:-0.5}", serializer: { class: "string" } },
+      mc: {
+        cache: "memcached",
+        port: 1,
+        item_size: 4096,
+        generation_ttl: "${GEN_TTL:-0.5}",
+        serializer: { class: "string" },
+      },
       bad: { cache: "memcached", item_size: 100 },
     });
     const cache = registry.create("mc");
@@ -226,8 +244,17 @@ describe("CacheRegistry", () => {
     vi.stubEnv("REGION", "eu");
     const registry = new CacheRegistry(
       {
-        clu: { cache: "redis", cluster: { nodes: [{ host: "${NODE_HOST:-127.0.0.1}", port: "${NODE_PORT}" }] }, port: "${NODE_PORT}" },
-        own: { cache: "./backends.ts#Custom", port: "${NODE_PORT}", where: { region: "${REGION}" }, ttl: "${OWN_TTL:-2}" },
+        clu: {
+          cache: "redis",
+          cluster: { nodes: [{ host: "${NODE_HOST:-127.0.0.1}", port: "${NODE_PORT}" }] },
+          port: "${NODE_PORT}",
+        },
+        own: {
+          cache: "./backends.ts#Custom",
+          port: "${NODE_PORT}",
+          where: { region: "${REGION}" },
+          ttl: "${OWN_TTL:-2}",
+        },
       },
       { modules: { "./backends.ts#Custom": Custom } },
     );
@@ -298,9 +325,11 @@ describe("CacheRegistry", () => {
 
   it("takes any alias name, __proto__ and Object.prototype's names included", async () => {
     const names = ["__proto__", "constructor", "toString", "hasOwnProperty"];
-    const registry = new CacheRegistry<Record<string, Cache>>(JSON.parse(
-      JSON.stringify(Object.fromEntries(names.map((name) => [name, { cache: "memory", namespace: name }]))),
-    ));
+    const registry = new CacheRegistry<Record<string, Cache>>(
+      JSON.parse(
+        JSON.stringify(Object.fromEntries(names.map((name) => [name, { cache: "memory", namespace: name }]))),
+      ) as Record<string, AliasConfig>,
+    );
     for (const name of names) {
       expect(registry.get(name).namespace).toBe(name);
       expect(registry.getAliasConfig(name)).toEqual({ cache: "memory", namespace: name });

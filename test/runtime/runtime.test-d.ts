@@ -52,7 +52,9 @@ describe("runtime types", () => {
     expectTypeOf<CreateOverrides<MemoryCache<string>>>().not.toHaveProperty("serializer");
     const registry = new CacheRegistry<{ local: MemoryCache<string> }>();
     expectTypeOf(registry.get("local")).toEqualTypeOf<MemoryCache<string>>();
-    expectTypeOf(registry.create("local", { namespace: "test", ttl: 10, maxSize: 5 })).toEqualTypeOf<MemoryCache<string>>();
+    expectTypeOf(registry.create("local", { namespace: "test", ttl: 10, maxSize: 5 })).toEqualTypeOf<
+      MemoryCache<string>
+    >();
     // @ts-expect-error unknown override key
     registry.create("local", { nope: 1 });
     // @ts-expect-error unknown alias

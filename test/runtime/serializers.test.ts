@@ -9,7 +9,11 @@ import {
 
 describe("serializers", () => {
   it("declare what they store and whether integers are decimal text", () => {
-    const shape = (s: { name: string; format: string; decimalIntegers: boolean }) => [s.name, s.format, s.decimalIntegers];
+    const shape = (s: { name: string; format: string; decimalIntegers: boolean }) => [
+      s.name,
+      s.format,
+      s.decimalIntegers,
+    ];
     expect(shape(new NullSerializer())).toEqual(["null", "object", false]);
     expect(shape(new StringSerializer())).toEqual(["string", "text", true]);
     expect(shape(new JsonSerializer())).toEqual(["json", "text", true]);

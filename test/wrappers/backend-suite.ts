@@ -25,7 +25,9 @@ export function describeWrappersOn(target: WrapperTarget): void {
 
     it("cached: stores through the serializer, hits on null, keys stably, invalidates", async () => {
       const cache = json();
-      const { fn, calls } = counting(async (query: { id: number; deep: boolean }) => (query.id > 0 ? { ...query } : null));
+      const { fn, calls } = counting(async (query: { id: number; deep: boolean }) =>
+        query.id > 0 ? { ...query } : null,
+      );
       const find = cached(fn, { cache });
       expect(await find({ id: 1, deep: true })).toEqual({ id: 1, deep: true });
       expect(await find({ deep: true, id: 1 })).toEqual({ id: 1, deep: true });
@@ -43,7 +45,12 @@ export function describeWrappersOn(target: WrapperTarget): void {
       const { fn, calls } = counting(async (ids: number[]) => new Map(ids.map((id) => [id, { id }])));
       const getUsers = multiCached(fn, { cache, returns: "map", keyBuilder: (id) => `user:${id}` });
       await getUsers([1]);
-      expect(await getUsers([1, 2])).toEqual(new Map([[1, { id: 1 }], [2, { id: 2 }]]));
+      expect(await getUsers([1, 2])).toEqual(
+        new Map([
+          [1, { id: 1 }],
+          [2, { id: 2 }],
+        ]),
+      );
       expect(calls).toEqual([[[1]], [[2]]]);
       // Stored where the cache itself puts "user:2", and not under a namespace applied twice.
       expect(await cache.get("user:2")).toEqual({ id: 2 });
@@ -53,9 +60,12 @@ export function describeWrappersOn(target: WrapperTarget): void {
     it("returns the function's result within the timeout when the server is unreachable, and reports why", async () => {
       const cache = target.unreachable(deadPort, 0.3);
       const log = errorLog();
-      const load = cached(async function load() {
-        return "fresh";
-      }, { cache, onError: log.onError });
+      const load = cached(
+        async function load() {
+          return "fresh";
+        },
+        { cache, onError: log.onError },
+      );
       const started = performance.now();
       expect(await load()).toBe("fresh");
       expect(performance.now() - started).toBeLessThan(2 * 300 + 200);

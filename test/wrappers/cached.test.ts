@@ -28,13 +28,10 @@ describe("cached", () => {
 
   it("keeps the function's name and its this", async () => {
     const cache = new MemoryCache();
-    const service = {
-      factor: 3,
-      async times(n: number) {
-        return n * this.factor;
-      },
-    };
-    service.times = cached(service.times, { cache });
+    async function times(this: { factor: number }, n: number) {
+      return n * this.factor;
+    }
+    const service = { factor: 3, times: cached(times, { cache }) };
     expect(service.times.name).toBe("times");
     expect(await service.times(2)).toBe(6);
   });
@@ -65,7 +62,7 @@ describe("cached", () => {
       },
       { cache },
     );
-    await expect(load()).rejects.toThrowError(new RangeError("db down"));
+    await expect(load()).rejects.toThrow(new RangeError("db down"));
     expect(await cache.raw("keys")).toEqual([]);
     fail = false;
     expect(await load()).toBe("ok");
@@ -74,22 +71,31 @@ describe("cached", () => {
   it("reports a failed write to onError and still returns the result", async () => {
     const cache = new MemoryCache({ validator: numbersOnly });
     const log = errorLog();
-    const label = cached(async function label(n: number) {
-      return `#${n}`;
-    }, { cache, onError: log.onError });
+    const label = cached(
+      async function label(n: number) {
+        return `#${n}`;
+      },
+      { cache, onError: log.onError },
+    );
     expect(await label(1)).toBe("#1");
     expect(log.seen).toHaveLength(1);
     expect(log.seen[0]!.context).toEqual({ operation: "set", key: "label(1)" });
-    expect(log.seen[0]!.error).toMatchObject({ code: "E_VALUE_INVALID", message: expect.stringContaining("must be number") });
+    expect(log.seen[0]!.error).toMatchObject({
+      code: "E_VALUE_INVALID",
+      message: expect.stringContaining("must be number"),
+    });
   });
 
   it("never waits on a hung cache longer than its timeout, per read and per write", async () => {
     const { store, cache } = controlledCache({ timeout: 0.05 });
     store.hold = true;
     const log = errorLog();
-    const compute = cached(async function compute() {
-      return 42;
-    }, { cache, onError: log.onError });
+    const compute = cached(
+      async function compute() {
+        return 42;
+      },
+      { cache, onError: log.onError },
+    );
     const started = performance.now();
     expect(await compute()).toBe(42);
     const took = performance.now() - started;
@@ -97,16 +103,22 @@ describe("cached", () => {
     expect(took).toBeLessThan(400);
     expect(log.seen.map((s) => s.context.operation)).toEqual(["get", "set"]);
     for (const { error } of log.seen) {
-      expect(error).toMatchObject({ code: "E_TIMEOUT", message: expect.stringContaining("did not finish within 0.05s") });
+      expect(error).toMatchObject({
+        code: "E_TIMEOUT",
+        message: expect.stringContaining("did not finish within 0.05s"),
+      });
     }
     store.release();
   });
 
   it("does not wait for the write with waitForWrite: false", async () => {
     const { store, cache } = controlledCache();
-    const compute = cached(async function compute() {
-      return 42;
-    }, { cache, waitForWrite: false });
+    const compute = cached(
+      async function compute() {
+        return 42;
+      },
+      { cache, waitForWrite: false },
+    );
     store.hold = true;
     const result = compute();
     // The read is held too; let it through, then the write stays pending while the call resolves.
@@ -126,16 +138,24 @@ describe("cached", () => {
     const listen = (warning: Error) => warnings.push(warning);
     process.on("warning", listen);
     try {
-      expect(await cached(async function answer() {
-        return 1;
-      }, { cache })()).toBe(1);
+      expect(
+        await cached(
+          async function answer() {
+            return 1;
+          },
+          { cache },
+        )(),
+      ).toBe(1);
       await sleep(10);
     } finally {
       process.off("warning", listen);
       store.release();
     }
     expect(warnings.map((w) => [(w as Error & { code?: string }).code, w.message])).toEqual([
-      ["CACHEGEN_WRAPPER_CACHE_ERROR", expect.stringMatching(/^cachegen wrapper: cache get failed, calling through: .*answer\(\)/)],
+      [
+        "CACHEGEN_WRAPPER_CACHE_ERROR",
+        expect.stringMatching(/^cachegen wrapper: cache get failed, calling through: .*answer\(\)/),
+      ],
       ["CACHEGEN_WRAPPER_CACHE_ERROR", expect.stringMatching(/^cachegen wrapper: cache set failed/)],
     ]);
   });
@@ -143,23 +163,29 @@ describe("cached", () => {
   it("fails the call when onError rethrows (opt-in strictness)", async () => {
     const { store, cache } = controlledCache({ timeout: 0.01 });
     store.hold = true;
-    const strict = cached(async function strict() {
-      return 1;
-    }, {
-      cache,
-      onError: (error) => {
-        throw error;
+    const strict = cached(
+      async function strict() {
+        return 1;
       },
-    });
+      {
+        cache,
+        onError: (error) => {
+          throw error;
+        },
+      },
+    );
     await expect(strict()).rejects.toMatchObject({ code: "E_TIMEOUT" });
     store.release();
   });
 
   it("applies ttl and namespace to its entries", async () => {
     const cache = new MemoryCache({ namespace: "default:" });
-    const load = cached(async function load() {
-      return 1;
-    }, { cache, ttl: 30, namespace: "wrapped:" });
+    const load = cached(
+      async function load() {
+        return 1;
+      },
+      { cache, ttl: 30, namespace: "wrapped:" },
+    );
     await load();
     expect(await cache.raw("keys")).toEqual(["wrapped:load()"]);
     const ttl = await cache.getTtl("load()", { namespace: "wrapped:" });
@@ -172,7 +198,10 @@ describe("cached", () => {
     const fixed = cached(async (n: number) => n, { cache, key: "the-one" });
     expect(await fixed(1)).toBe(1);
     expect(await fixed(2)).toBe(1);
-    const built = cached(async (id: number, _verbose: boolean) => id, { cache, keyBuilder: (id: number) => `user:${id}` });
+    const built = cached(async (id: number, _verbose: boolean) => id, {
+      cache,
+      keyBuilder: (id: number) => `user:${id}`,
+    });
     expect(built.keyFor(7, true)).toBe("user:7");
     await built(7, true);
     expect(await built(7, false)).toBe(7);
@@ -203,17 +232,23 @@ describe("cached", () => {
   it("honours cacheRead / cacheWrite, as options and per call through .with()", async () => {
     const cache = new MemoryCache();
     let version = 0;
-    const load = cached(async function load() {
-      return ++version;
-    }, { cache });
+    const load = cached(
+      async function load() {
+        return ++version;
+      },
+      { cache },
+    );
     expect(await load.with({ cacheWrite: false })()).toBe(1);
     expect(await cache.exists("load()")).toBe(false);
     expect(await load()).toBe(2);
     expect(await load.with({ cacheRead: false })()).toBe(3);
     expect(await load()).toBe(3);
-    const writeOnly = cached(async function load() {
-      return ++version;
-    }, { cache, cacheRead: false });
+    const writeOnly = cached(
+      async function load() {
+        return ++version;
+      },
+      { cache, cacheRead: false },
+    );
     expect(await writeOnly()).toBe(4);
     expect(await load()).toBe(4);
   });
@@ -221,9 +256,12 @@ describe("cached", () => {
   it("invalidates and refreshes one call's entry", async () => {
     const cache = new MemoryCache();
     let version = 0;
-    const load = cached(async function load(id: number) {
-      return `${id}@${++version}`;
-    }, { cache });
+    const load = cached(
+      async function load(id: number) {
+        return `${id}@${++version}`;
+      },
+      { cache },
+    );
     expect(await load(1)).toBe("1@1");
     expect(await load.refresh(1)).toBe("1@2");
     expect(await load(1)).toBe("1@2");
@@ -236,9 +274,12 @@ describe("cached", () => {
     afterEach(() => caches.setConfig({}));
 
     it("resolves the alias through the dynamic caches registry on every call", async () => {
-      const load = cached(async function load() {
-        return "v";
-      }, { alias: "wrapper-test" });
+      const load = cached(
+        async function load() {
+          return "v";
+        },
+        { alias: "wrapper-test" },
+      );
       caches.add("wrapper-test", { cache: "memory", namespace: "first:" });
       await load();
       expect(await caches.get("wrapper-test").raw("keys")).toEqual(["first:load()"]);
@@ -249,38 +290,50 @@ describe("cached", () => {
 
     it("resolves the alias in a registry passed in", async () => {
       const registry = new CacheRegistry({ users: { cache: "memory" } });
-      const load = cached(async function load() {
-        return "v";
-      }, { alias: "users", registry });
+      const load = cached(
+        async function load() {
+          return "v";
+        },
+        { alias: "users", registry },
+      );
       await load();
       expect(await registry.get("users").get("load()")).toBe("v");
     });
 
     it("reports an unknown alias to onError and still calls through", async () => {
       const log = errorLog();
-      const load = cached(async function load() {
-        return "v";
-      }, { alias: "nowhere", onError: log.onError });
+      const load = cached(
+        async function load() {
+          return "v";
+        },
+        { alias: "nowhere", onError: log.onError },
+      );
       expect(await load()).toBe("v");
       expect(log.seen.map((s) => s.context.operation)).toEqual(["get", "set"]);
-      expect(log.seen[0]!.error).toMatchObject({ code: "E_UNKNOWN_ALIAS", message: expect.stringContaining('"nowhere"') });
+      expect(log.seen[0]!.error).toMatchObject({
+        code: "E_UNKNOWN_ALIAS",
+        message: expect.stringContaining('"nowhere"'),
+      });
     });
   });
 
   it("refuses what it cannot key or cache, when wrapping", () => {
-    expect(() => cached(async () => 1, { cache: new MemoryCache() })).toThrowError(
+    expect(() => cached(async () => 1, { cache: new MemoryCache() })).toThrow(
       new TypeError("cached(): an anonymous function has no name to key its calls by; pass key or keyBuilder."),
     );
     // @ts-expect-error neither cache nor alias
-    expect(() => cached(async function f() {}, {})).toThrowError(
+    expect(() => cached(async function f() {}, {})).toThrow(
       new TypeError("Pass the wrapper a cache ({ cache }) or an alias ({ alias })."),
     );
   });
 
   it("rejects a call whose arguments have no stable key", async () => {
-    const run = cached(async function run(_callback: () => void) {
-      return 1;
-    }, { cache: new MemoryCache() });
-    await expect(run(() => undefined)).rejects.toThrowError(/Cannot build a cache key from a function argument/);
+    const run = cached(
+      async function run(_callback: () => void) {
+        return 1;
+      },
+      { cache: new MemoryCache() },
+    );
+    await expect(run(() => undefined)).rejects.toThrow(/Cannot build a cache key from a function argument/);
   });
 });

@@ -116,12 +116,19 @@ describe("method decorators (TC39 standard)", () => {
     await find.refresh(1);
     expect(repo.calls).toBe(3);
 
-    expect(await repo.many([1, 2])).toEqual(new Map([[1, 3], [2, 6]]));
+    expect(await repo.many([1, 2])).toEqual(
+      new Map([
+        [1, 3],
+        [2, 6],
+      ]),
+    );
     expect(multiCachedControls(repo, "many").keysFor([1, 2])).toEqual(["many:1", "many:2"]);
-    expect(() => cachedControls(repo, "plain")).toThrowError(
+    expect(() => cachedControls(repo, "plain")).toThrow(
       new TypeError("plain is not a method decorated with @cached or @cachedStampede."),
     );
-    expect(() => multiCachedControls(repo, "find")).toThrowError(new TypeError("find is not a method decorated with @multiCached."));
+    expect(() => multiCachedControls(repo, "find")).toThrow(
+      new TypeError("find is not a method decorated with @multiCached."),
+    );
   });
 
   it("run @cachedStampede once for concurrent callers and @multiCached only for missing keys", async () => {

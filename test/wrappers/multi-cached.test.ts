@@ -36,7 +36,9 @@ describe("multiCached", () => {
 
   it("returns the configured shape when every key is a hit and the function is not called", async () => {
     const cache = new MemoryCache();
-    const { fn, calls } = counting(async (ids: string[]) => Object.fromEntries(ids.map((id) => [id, id.toUpperCase()])));
+    const { fn, calls } = counting(async (ids: string[]) =>
+      Object.fromEntries(ids.map((id) => [id, id.toUpperCase()])),
+    );
     const upper = multiCached(fn, { cache });
     await upper(["a", "b"]);
     expect(await upper(["b", "a"])).toEqual({ b: "B", a: "A" });
@@ -60,12 +62,27 @@ describe("multiCached", () => {
   it("finds the keys at keysArg: a position, or a property of an options object", async () => {
     const cache = new MemoryCache();
     const byPosition = counting(async (_tenant: string, ids: number[]) => new Map(ids.map((id) => [id, id * 10])));
-    const scaled = multiCached(byPosition.fn, { cache, returns: "map", keysArg: 1, keyBuilder: (id, tenant) => `${tenant}/${id}` });
-    expect(await scaled("t1", [1, 2])).toEqual(new Map([[1, 10], [2, 20]]));
+    const scaled = multiCached(byPosition.fn, {
+      cache,
+      returns: "map",
+      keysArg: 1,
+      keyBuilder: (id, tenant) => `${tenant}/${id}`,
+    });
+    expect(await scaled("t1", [1, 2])).toEqual(
+      new Map([
+        [1, 10],
+        [2, 20],
+      ]),
+    );
     await scaled("t1", [2, 3]);
-    expect(byPosition.calls).toEqual([["t1", [1, 2]], ["t1", [3]]]);
+    expect(byPosition.calls).toEqual([
+      ["t1", [1, 2]],
+      ["t1", [3]],
+    ]);
 
-    const byName = counting(async (query: { ids: number[]; verbose: boolean }) => new Map(query.ids.map((id) => [id, user(id)])));
+    const byName = counting(
+      async (query: { ids: number[]; verbose: boolean }) => new Map(query.ids.map((id) => [id, user(id)])),
+    );
     const find = multiCached(byName.fn, { cache, returns: "map", keysArg: "ids", keyBuilder: (id) => `user:${id}` });
     await find({ ids: [1], verbose: true });
     await find({ ids: [1, 2], verbose: true });
@@ -78,7 +95,12 @@ describe("multiCached", () => {
     const log = errorLog();
     const { fn, calls } = counting(async (ids: number[]) => new Map(ids.map((id) => [id, id])));
     const same = multiCached(fn, { cache, returns: "map", onError: log.onError });
-    expect(await same([1, 2])).toEqual(new Map([[1, 1], [2, 2]]));
+    expect(await same([1, 2])).toEqual(
+      new Map([
+        [1, 1],
+        [2, 2],
+      ]),
+    );
     expect(calls).toEqual([[[1, 2]]]);
     expect(log.seen.map((s) => s.context)).toEqual([
       { operation: "multiGet", key: ["1", "2"] },
@@ -97,9 +119,14 @@ describe("multiCached", () => {
       },
       { cache, returns: "map", skipCache: (value) => value === null },
     );
-    expect(await load([-1, 1])).toEqual(new Map([[-1, null], [1, user(1)]]));
+    expect(await load([-1, 1])).toEqual(
+      new Map([
+        [-1, null],
+        [1, user(1)],
+      ]),
+    );
     expect(await cache.raw("keys")).toEqual(["1"]);
-    await expect(load([2, 13])).rejects.toThrowError("unlucky");
+    await expect(load([2, 13])).rejects.toThrow("unlucky");
     expect(await cache.raw("keys")).toEqual(["1"]);
   });
 
@@ -123,10 +150,13 @@ describe("multiCached", () => {
 
   it("refresh stores what it loads even where the wrapper does not write, as cached's does", async () => {
     const cache = new MemoryCache();
-    const load = multiCached(async (keys: string[]) => Object.fromEntries(keys.map((key) => [key, key.toUpperCase()])), {
-      cache,
-      cacheWrite: false,
-    });
+    const load = multiCached(
+      async (keys: string[]) => Object.fromEntries(keys.map((key) => [key, key.toUpperCase()])),
+      {
+        cache,
+        cacheWrite: false,
+      },
+    );
     await load(["a"]);
     expect(await cache.exists("a")).toBe(false);
     await load.refresh(["a"]);
@@ -137,16 +167,22 @@ describe("multiCached", () => {
 
   it("refuses a keys argument that is not a list, and a result that is not a map", async () => {
     const cache = new MemoryCache();
-    const load = multiCached(async function load(_ids: number[]) {
-      return {} as Record<number, number>;
-    }, { cache, keysArg: 1 });
-    await expect(load([1])).rejects.toThrowError(
+    const load = multiCached(
+      async function load(_ids: number[]) {
+        return {};
+      },
+      { cache, keysArg: 1 },
+    );
+    await expect(load([1])).rejects.toThrow(
       new TypeError("multiCached(): argument 1 must be a list of keys (set keysArg to where the keys are)."),
     );
-    const broken = multiCached(async function broken(_ids: number[]) {
-      return null as unknown as Record<number, number>;
-    }, { cache });
-    await expect(broken([1])).rejects.toThrowError(
+    const broken = multiCached(
+      async function broken(_ids: number[]) {
+        return null as unknown as Record<number, number>;
+      },
+      { cache },
+    );
+    await expect(broken([1])).rejects.toThrow(
       new TypeError("multiCached(): the function must resolve to a Map or a record of the keys, got null."),
     );
   });

@@ -13,7 +13,10 @@ describe("cachedStampede", () => {
     });
     const viaA = cachedStampede(fn, { cache: a, lease: 5 });
     const viaB = cachedStampede(fn, { cache: b, lease: 5 });
-    const results = await Promise.all([...Array.from({ length: 10 }, () => viaA(1)), ...Array.from({ length: 10 }, () => viaB(1))]);
+    const results = await Promise.all([
+      ...Array.from({ length: 10 }, () => viaA(1)),
+      ...Array.from({ length: 10 }, () => viaB(1)),
+    ]);
     expect(calls).toEqual([[1]]);
     expect(results).toEqual(Array.from({ length: 20 }, () => ({ id: 1 })));
     expect(await a.exists("fn(1)-lock")).toBe(false);
@@ -36,9 +39,12 @@ describe("cachedStampede", () => {
     const { store, cache } = controlledCache({ timeout: 0.02 });
     store.hold = true;
     const log = errorLog();
-    const answer = cachedStampede(async function answer() {
-      return 42;
-    }, { cache, onError: log.onError });
+    const answer = cachedStampede(
+      async function answer() {
+        return 42;
+      },
+      { cache, onError: log.onError },
+    );
     expect(await answer()).toBe(42);
     expect(log.seen.map((s) => s.context)).toEqual([
       { operation: "get", key: "answer()" },
@@ -52,16 +58,19 @@ describe("cachedStampede", () => {
   it("skips the lease on refresh: it loads by definition", async () => {
     const cache = new MemoryCache();
     let version = 0;
-    const load = cachedStampede(async function load() {
-      return ++version;
-    }, { cache });
+    const load = cachedStampede(
+      async function load() {
+        return ++version;
+      },
+      { cache },
+    );
     expect(await load()).toBe(1);
     expect(await load.refresh()).toBe(2);
     expect(await load()).toBe(2);
   });
 
   it("refuses a lease that would never expire, when wrapping", () => {
-    expect(() => cachedStampede(async function f() {}, { cache: new MemoryCache(), lease: 0 })).toThrowError(
+    expect(() => cachedStampede(async function f() {}, { cache: new MemoryCache(), lease: 0 })).toThrow(
       new RangeError("lease must be a positive duration, got 0"),
     );
   });

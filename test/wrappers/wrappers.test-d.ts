@@ -28,7 +28,9 @@ const registry = new CacheRegistry<{ users: MemoryCache<User | null>; labels: Me
 describe("cached types", () => {
   it("keeps the function's exact type and adds typed helpers", () => {
     const wrapped = cached(getUser, { cache: users });
-    expectTypeOf(wrapped).toEqualTypeOf<typeof getUser & CachedControls<[id: number, options?: { deep: boolean }], User | null>>();
+    expectTypeOf(wrapped).toEqualTypeOf<
+      typeof getUser & CachedControls<[id: number, options?: { deep: boolean }], User | null>
+    >();
     expectTypeOf(wrapped).parameters.toEqualTypeOf<[id: number, options?: { deep: boolean }]>();
     expectTypeOf(wrapped).returns.toEqualTypeOf<Promise<User | null>>();
     expectTypeOf(wrapped.invalidate).toEqualTypeOf<(id: number, options?: { deep: boolean }) => Promise<boolean>>();
@@ -42,9 +44,12 @@ describe("cached types", () => {
   });
 
   it("keeps a generic function generic", () => {
-    const identity = cached(async function identity<T>(value: T) {
-      return value;
-    }, { cache: new MemoryCache() });
+    const identity = cached(
+      async function identity<T>(value: T) {
+        return value;
+      },
+      { cache: new MemoryCache() },
+    );
     expectTypeOf(identity(1)).toEqualTypeOf<Promise<number>>();
     expectTypeOf(identity("a")).toEqualTypeOf<Promise<string>>();
   });
@@ -77,7 +82,9 @@ describe("cached types", () => {
 
   it("cachedStampede has cached's shape plus a lease", () => {
     const wrapped = cachedStampede(getUser, { cache: users, lease: "500ms" });
-    expectTypeOf(wrapped).toEqualTypeOf<typeof getUser & CachedControls<[id: number, options?: { deep: boolean }], User | null>>();
+    expectTypeOf(wrapped).toEqualTypeOf<
+      typeof getUser & CachedControls<[id: number, options?: { deep: boolean }], User | null>
+    >();
     // @ts-expect-error a lease is a duration
     void cachedStampede(getUser, { cache: users, lease: "soon" });
   });
@@ -86,7 +93,9 @@ describe("cached types", () => {
 describe("multiCached types", () => {
   it("keeps the function's type and types keys and values from its result", () => {
     const wrapped = multiCached(getUsers, { cache: users, returns: "map", keyBuilder: (id) => `user:${id}` });
-    expectTypeOf(wrapped).toEqualTypeOf<typeof getUsers & MultiCachedControls<[ids: readonly number[]], Map<number, User>>>();
+    expectTypeOf(wrapped).toEqualTypeOf<
+      typeof getUsers & MultiCachedControls<[ids: readonly number[]], Map<number, User>>
+    >();
     void multiCached(getUsers, {
       cache: users,
       returns: "map",

@@ -1,8 +1,24 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { BackendError, CacheTimeoutError, HitMissRatioPlugin, MemcachedCache, RedisCache, StringSerializer, type AnyCache, type CacheOptions } from "../../../runtime/index.js";
+import {
+  BackendError,
+  CacheTimeoutError,
+  HitMissRatioPlugin,
+  MemcachedCache,
+  RedisCache,
+  StringSerializer,
+  type AnyCache,
+  type CacheOptions,
+} from "../../../runtime/index.js";
 import { describeWithServers } from "../../helpers/provided.js";
-import { freePort, startMemcached, startRedis, tempDir, type HostPort, type ServerProcess } from "../../helpers/servers.js";
+import {
+  freePort,
+  startMemcached,
+  startRedis,
+  tempDir,
+  type HostPort,
+  type ServerProcess,
+} from "../../helpers/servers.js";
 import { TcpProxy } from "../../helpers/tcp-proxy.js";
 
 /** A backend under test, on servers this file starts, kills and restarts. */
@@ -78,14 +94,22 @@ describeWithServers("faults", () => {
       const cache = create({ host: "127.0.0.1", port: await freePort() }, { timeout: 0.5 });
       const first = await elapsed(outcome(cache.get("k")));
       expect(first.result.error).toBeInstanceOf(BackendError);
-      expect(first.result.error).toMatchObject({ code: "E_BACKEND", message: expect.stringMatching(/unreachable.*ECONNREFUSED.*reconnects by itself/s) });
+      expect(first.result.error).toMatchObject({
+        code: "E_BACKEND",
+        message: expect.stringMatching(/unreachable.*ECONNREFUSED.*reconnects by itself/s),
+      });
       expect(first.ms).toBeLessThan(500);
-      const burst = await elapsed(Promise.all(Array.from({ length: 2000 }, (_, i) => outcome(cache.set(`k${i}`, "v")))));
+      const burst = await elapsed(
+        Promise.all(Array.from({ length: 2000 }, (_, i) => outcome(cache.set(`k${i}`, "v")))),
+      );
       expect(burst.result.every((r) => isOutageError(r.error))).toBe(true);
       // Within the 0.5 s timeout, plus slack for a busy machine running other test files.
       expect(burst.ms).toBeLessThan(1000);
       if (cache instanceof RedisCache) {
-        const client = cache.client as unknown as { offlineQueue: { length: number }; commandQueue: { length: number } };
+        const client = cache.client as unknown as {
+          offlineQueue: { length: number };
+          commandQueue: { length: number };
+        };
         expect(client.offlineQueue.length).toBe(0);
         expect(client.commandQueue.length).toBe(0);
       }
@@ -108,11 +132,17 @@ describeWithServers("faults", () => {
     it("a stalled connection times out with CacheTimeoutError; the late reply resolves nothing", async () => {
       const ratio = new HitMissRatioPlugin();
       const cache = create(proxy, { timeout: 0.3, plugins: [ratio] });
-      await cache.multiSet([["a", "A"], ["b", "B"]]);
+      await cache.multiSet([
+        ["a", "A"],
+        ["b", "B"],
+      ]);
       proxy.stall();
       const { result, ms } = await elapsed(outcome(cache.get("a")));
       expect(result.error).toBeInstanceOf(CacheTimeoutError);
-      expect(result.error).toMatchObject({ code: "E_TIMEOUT", message: expect.stringMatching(/get\(\) on key "faults.?a" did not finish within 0.3s/) });
+      expect(result.error).toMatchObject({
+        code: "E_TIMEOUT",
+        message: expect.stringMatching(/get\(\) on key "faults.?a" did not finish within 0.3s/),
+      });
       expect(ms).toBeGreaterThanOrEqual(290);
       expect(ms).toBeLessThan(900);
       proxy.resume();
@@ -151,7 +181,9 @@ describeWithServers("faults", () => {
       expect(down.ms).toBeLessThan(1100);
       const again = await subject.start(own.port);
       try {
-        await expect.poll(() => outcome(cache.set("k", "after")), { timeout: 8000, interval: 100 }).toEqual({ value: true });
+        await expect
+          .poll(() => outcome(cache.set("k", "after")), { timeout: 8000, interval: 100 })
+          .toEqual({ value: true });
         expect(await cache.get("k")).toBe("after");
       } finally {
         await again.stop();

@@ -34,13 +34,15 @@ describeWithServers("memcached", () => {
   describeConformance({
     name: "memcached",
     create: (options) => track(new MemcachedCache({ endpoint: host, port, ...options })),
-    createIsolated: (options) => track(new MemcachedCache({ endpoint: isolated.host, port: isolated.port, ...options })),
+    createIsolated: (options) =>
+      track(new MemcachedCache({ endpoint: isolated.host, port: isolated.port, ...options })),
     ...MEMCACHED_EXPIRY,
     writeRaw: async (cache, key, value) => {
       await cache.raw("set", await storedKey(cache, key), value);
     },
     readRaw: async (cache, key) => {
-      const stored = ((await cache.raw("get", key)) ?? (await cache.raw("get", await storedKey(cache, key)))) as Buffer | undefined;
+      const stored = ((await cache.raw("get", key)) ?? (await cache.raw("get", await storedKey(cache, key)))) as
+        Buffer | undefined;
       return stored?.toString();
     },
   });
@@ -73,7 +75,10 @@ describeWithServers("memcached", () => {
       const cache = create({ namespace: "n:" });
       await expect(cache.set("k".repeat(238), 1)).resolves.toBe(true);
       const error = await cache.set("k".repeat(245), 1).catch((e: unknown) => e);
-      expect(error).toMatchObject({ code: "E_BACKEND", message: expect.stringMatching(/is 256 bytes \(with its 9-byte namespace generation suffix\)/) });
+      expect(error).toMatchObject({
+        code: "E_BACKEND",
+        message: expect.stringMatching(/is 256 bytes \(with its 9-byte namespace generation suffix\)/),
+      });
     });
 
     it("refuses a value over the item size, also in multiSet", async () => {
@@ -81,10 +86,19 @@ describeWithServers("memcached", () => {
       expect(error).toBeInstanceOf(BackendError);
       expect(error).toMatchObject({
         code: "E_BACKEND",
-        message: expect.stringMatching(/Value for memcached key "big" is 2000002 bytes; .* item size of 1048576 bytes.*-I/),
+        message: expect.stringMatching(
+          /Value for memcached key "big" is 2000002 bytes; .* item size of 1048576 bytes.*-I/,
+        ),
       });
-      const small = track(new MemcachedCache({ port: offline.port, itemSize: 4096, serializer: new StringSerializer() }));
-      await expect(small.multiSet([["a", "x"], ["b", "y".repeat(4096)]])).rejects.toThrow(/item size of 4096 bytes/);
+      const small = track(
+        new MemcachedCache({ port: offline.port, itemSize: 4096, serializer: new StringSerializer() }),
+      );
+      await expect(
+        small.multiSet([
+          ["a", "x"],
+          ["b", "y".repeat(4096)],
+        ]),
+      ).rejects.toThrow(/item size of 4096 bytes/);
     });
 
     it("keeps the server's own limit as a backstop, and the connection stays usable", async () => {
@@ -207,7 +221,12 @@ describeWithServers("memcached", () => {
         }
       })();
       expect(error).toBeInstanceOf(ConfigError);
-      expect((error as ConfigError).problems.map((p) => p.path)).toEqual(["servers[0]", "servers[1]", "poolSize", "itemSize"]);
+      expect((error as ConfigError).problems.map((p) => p.path)).toEqual([
+        "servers[0]",
+        "servers[1]",
+        "poolSize",
+        "itemSize",
+      ]);
       expect(() => new MemcachedCache({ serializer: new NullSerializer() })).toThrow(/memcached stores bytes/);
     });
 
@@ -244,7 +263,8 @@ describeWithServers("memcached", () => {
     it("opens pool_size connections per server and spreads requests over them", async () => {
       const [first] = addresses();
       const observer = track(new MemcachedCache({ servers: [first!] }));
-      const opened = async () => Number(((await observer.raw("stats")) as Record<string, Record<string, string>>)[first!]!["total_connections"]);
+      const opened = async () =>
+        Number(((await observer.raw("stats")) as Record<string, Record<string, string>>)[first!]!["total_connections"]);
       const before = await opened();
       const pooled = track(new MemcachedCache({ servers: [first!], poolSize: 3 }));
       await Promise.all(Array.from({ length: 30 }, (_, i) => pooled.set(`p${i}`, i)));

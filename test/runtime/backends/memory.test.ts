@@ -53,7 +53,13 @@ describe("MemoryCache", () => {
 
   it("reclaims expired keys in the background without a read", async () => {
     const cache = new MemoryCache<number>();
-    await cache.multiSet([["a", 1], ["b", 2]], { ttl: 0.05 });
+    await cache.multiSet(
+      [
+        ["a", 1],
+        ["b", 2],
+      ],
+      { ttl: 0.05 },
+    );
     await cache.set("c", 3);
     expect(await cache.raw("size")).toBe(3);
     await sleep(1200);
@@ -86,7 +92,13 @@ describe("MemoryCache", () => {
       console.log("done");
     `;
     const started = Date.now();
-    const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script]);
+    const { stdout } = await promisify(execFile)(process.execPath, [
+      "--import",
+      "tsx",
+      "--input-type=module",
+      "-e",
+      script,
+    ]);
     expect(stdout.trim()).toBe("done");
     expect(Date.now() - started).toBeLessThan(10_000);
   });

@@ -46,7 +46,12 @@ describeWithServers("redis (cluster)", () => {
     it("splits multi-key operations across slots and masters", async () => {
       const cache = create();
       const pairs = Array.from({ length: 60 }, (_, i) => [`k${i}`, i] as const);
-      const masters = new Set(await masterOf(cache, pairs.map(([key]) => cache.buildKey(key))));
+      const masters = new Set(
+        await masterOf(
+          cache,
+          pairs.map(([key]) => cache.buildKey(key)),
+        ),
+      );
       expect(masters.size).toBe(3);
       await cache.multiSet(pairs, { ttl: 100 });
       expect(await cache.multiGet(pairs.map(([key]) => key))).toEqual(pairs.map(([, value]) => value));
@@ -57,7 +62,13 @@ describeWithServers("redis (cluster)", () => {
 
     it("with hash_tag keeps a namespace on one slot, stored as {namespace}:key", async () => {
       const cache = create({ hashTag: true });
-      await cache.multiSet([["a", 1], ["b", 2]], { ttl: 100 });
+      await cache.multiSet(
+        [
+          ["a", 1],
+          ["b", 2],
+        ],
+        { ttl: 100 },
+      );
       expect(cache.buildKey("a")).toBe(`{${cache.namespace}}:a`);
       expect(new Set(["a", "b", "zzz"].map((key) => keySlot(cache.buildKey(key)))).size).toBe(1);
       expect(await cache.raw("get", `{${cache.namespace}}:b`)).toBe("2");
@@ -70,7 +81,10 @@ describeWithServers("redis (cluster)", () => {
       expect(keySlot(a!)).not.toBe(keySlot(b!));
       const error = await cache.raw("mget", a, b).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(BackendError);
-      expect(error).toMatchObject({ code: "E_BACKEND", message: expect.stringMatching(/different cluster slots.*hash_tag/) });
+      expect(error).toMatchObject({
+        code: "E_BACKEND",
+        message: expect.stringMatching(/different cluster slots.*hash_tag/),
+      });
     });
 
     it("exposes the first seed node as endpoint and port", () => {

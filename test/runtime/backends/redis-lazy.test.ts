@@ -20,7 +20,15 @@ const runtime = new URL("../../../runtime/index.ts", import.meta.url).href;
 
 async function runWithoutIoredis(body: string): Promise<Record<string, unknown>> {
   const script = `const report = {}; ${body}; console.log(JSON.stringify(report));`;
-  const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", "--import", hideIoredis, "--input-type=module", "-e", script]);
+  const { stdout } = await promisify(execFile)(process.execPath, [
+    "--import",
+    "tsx",
+    "--import",
+    hideIoredis,
+    "--input-type=module",
+    "-e",
+    script,
+  ]);
   return JSON.parse(stdout.trim().split("\n").at(-1)!) as Record<string, unknown>;
 }
 

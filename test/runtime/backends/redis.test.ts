@@ -23,7 +23,8 @@ const ns = () => `t-${randomUUID().slice(0, 8)}`;
 describeWithServers("redis (single server)", () => {
   const { host, port } = inject("redis");
   /** A cache in a fresh namespace on the server the options name. */
-  const remote = <V = unknown>(options: RedisCacheOptions<V>) => track(new RedisCache<V>({ namespace: ns(), ...options }));
+  const remote = <V = unknown>(options: RedisCacheOptions<V>) =>
+    track(new RedisCache<V>({ namespace: ns(), ...options }));
   /** A cache in a fresh namespace on the shared server. */
   const create = <V = unknown>(options: RedisCacheOptions<V> = {}) => remote<V>({ endpoint: host, port, ...options });
 
@@ -61,7 +62,8 @@ describeWithServers("redis (single server)", () => {
     });
 
     it("auto-pipelines by default, and not with autoPipelining: false", async () => {
-      const pipelining = (cache: RedisCache) => (cache.client as unknown as { options: { enableAutoPipelining: boolean } }).options.enableAutoPipelining;
+      const pipelining = (cache: RedisCache) =>
+        (cache.client as unknown as { options: { enableAutoPipelining: boolean } }).options.enableAutoPipelining;
       const plain = create({ autoPipelining: false });
       await plain.set("k", 1);
       expect(await plain.get("k")).toBe(1);
@@ -94,14 +96,25 @@ describeWithServers("redis (single server)", () => {
         }
       })();
       expect(error).toBeInstanceOf(ConfigError);
-      expect((error as ConfigError).problems.map((p) => p.path)).toEqual(["url", "port", "db", "sentinels", "db", "cluster.nodes"]);
+      expect((error as ConfigError).problems.map((p) => p.path)).toEqual([
+        "url",
+        "port",
+        "db",
+        "sentinels",
+        "db",
+        "cluster.nodes",
+      ]);
       expect(() => new RedisCache({ sentinels: [{ host, port }] })).toThrow(/sentinels need sentinel_name/);
       expect(() => new RedisCache({ url: "redis://h/x" })).toThrow(/path \/x is not a database index/);
-      expect(() => new RedisCache({ serializer: new NullSerializer() })).toThrow(/null serializer keeps objects in memory; Redis stores bytes/);
+      expect(() => new RedisCache({ serializer: new NullSerializer() })).toThrow(
+        /null serializer keeps objects in memory; Redis stores bytes/,
+      );
     });
 
     it("is what the registry builds for redis aliases", () => {
-      caches.setConfig({ r: { cache: "aiocache.RedisCache", endpoint: host, port, db: 2, timeout: 1, serializer: { class: "string" } } });
+      caches.setConfig({
+        r: { cache: "aiocache.RedisCache", endpoint: host, port, db: 2, timeout: 1, serializer: { class: "string" } },
+      });
       const cache = caches.create("r");
       expect(cache).toBeInstanceOf(RedisCache);
       expect(cache).toMatchObject({ endpoint: host, port, db: 2, timeout: 1 });
@@ -116,16 +129,30 @@ describeWithServers("redis (single server)", () => {
     it("authenticates with a password, and with an ACL username and password", async () => {
       const byPassword = remote({ endpoint: auth.host, port: auth.port, password: auth.password });
       await byPassword.set("k", 1);
-      const byUser = remote({ url: `redis://${auth.username}:${auth.userPassword}@${auth.host}:${auth.port}`, namespace: byPassword.namespace });
+      const byUser = remote({
+        url: `redis://${auth.username}:${auth.userPassword}@${auth.host}:${auth.port}`,
+        namespace: byPassword.namespace,
+      });
       expect(await byUser.get("k")).toBe(1);
-      const asFields = remote({ endpoint: auth.host, port: auth.port, username: auth.username, password: auth.userPassword, namespace: byPassword.namespace });
+      const asFields = remote({
+        endpoint: auth.host,
+        port: auth.port,
+        username: auth.username,
+        password: auth.userPassword,
+        namespace: byPassword.namespace,
+      });
       expect(await asFields.get("k")).toBe(1);
     });
 
     it("names the credentials when they are wrong", async () => {
-      const error = await remote({ endpoint: auth.host, port: auth.port, password: "wrong" }).get("k").catch((e: unknown) => e);
+      const error = await remote({ endpoint: auth.host, port: auth.port, password: "wrong" })
+        .get("k")
+        .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(BackendError);
-      expect(error).toMatchObject({ code: "E_BACKEND", message: expect.stringMatching(/rejected the credentials.*WRONGPASS.*username and password options/s) });
+      expect(error).toMatchObject({
+        code: "E_BACKEND",
+        message: expect.stringMatching(/rejected the credentials.*WRONGPASS.*username and password options/s),
+      });
       expect((error as BackendError).cause).toBeInstanceOf(Error);
     });
 
@@ -133,12 +160,18 @@ describeWithServers("redis (single server)", () => {
       const secure = remote({ endpoint: tls.host, port: tls.port, tls: { ca: tls.ca } });
       await secure.set("k", "over tls");
       expect(await secure.get("k")).toBe("over tls");
-      const viaUrl = remote({ url: `rediss://${tls.host}:${tls.port}`, tls: { ca: tls.ca }, namespace: secure.namespace });
+      const viaUrl = remote({
+        url: `rediss://${tls.host}:${tls.port}`,
+        tls: { ca: tls.ca },
+        namespace: secure.namespace,
+      });
       expect(await viaUrl.get("k")).toBe("over tls");
     });
 
     it("refuses a TLS server whose certificate it does not trust", async () => {
-      const error = await remote({ endpoint: tls.host, port: tls.port, tls: true, timeout: 2 }).get("k").catch((e: unknown) => e);
+      const error = await remote({ endpoint: tls.host, port: tls.port, tls: true, timeout: 2 })
+        .get("k")
+        .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(BackendError);
       expect((error as Error).message).toMatch(/self.signed|unable to verify|certificate/i);
     });
@@ -149,7 +182,13 @@ describeWithServers("redis (single server)", () => {
       const silent = net.createServer((socket) => sockets.add(socket));
       await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
       const { port: silentPort } = silent.address() as net.AddressInfo;
-      const cache = remote({ endpoint: "127.0.0.1", port: silentPort, tls: true, createConnectionTimeout: 0.2, timeout: 5 });
+      const cache = remote({
+        endpoint: "127.0.0.1",
+        port: silentPort,
+        tls: true,
+        createConnectionTimeout: 0.2,
+        timeout: 5,
+      });
       onTestFinished(async () => {
         await cache.close();
         for (const socket of sockets) socket.destroy();
@@ -220,10 +259,17 @@ describeWithServers("redis (single server)", () => {
     it("sends one tick's GETs as one MGET, and its SETs as one MSET, or one script with TTLs", async () => {
       const cache = create<number>();
       const keys = Array.from({ length: 50 }, (_, i) => `k${i}`);
-      expect(await delta(cache, ["set", "mset", "eval"], () => Promise.all(keys.map((k, i) => cache.set(k, i))))).toEqual({ set: 0, mset: 1, eval: 0 });
-      expect(await delta(cache, ["get", "mget"], () => Promise.all(keys.map((k) => cache.get(k))))).toEqual({ get: 0, mget: 1 });
+      expect(
+        await delta(cache, ["set", "mset", "eval"], () => Promise.all(keys.map((k, i) => cache.set(k, i)))),
+      ).toEqual({ set: 0, mset: 1, eval: 0 });
+      expect(await delta(cache, ["get", "mget"], () => Promise.all(keys.map((k) => cache.get(k))))).toEqual({
+        get: 0,
+        mget: 1,
+      });
       // The script's own SETs count as SET calls, so only MSET and EVAL are compared here.
-      expect(await delta(cache, ["mset", "eval"], () => Promise.all(keys.map((k, i) => cache.set(k, i, { ttl: 100 }))))).toEqual({ mset: 0, eval: 1 });
+      expect(
+        await delta(cache, ["mset", "eval"], () => Promise.all(keys.map((k, i) => cache.set(k, i, { ttl: 100 })))),
+      ).toEqual({ mset: 0, eval: 1 });
       expect(await cache.getTtl("k49")).toBeGreaterThan(90);
       expect(await delta(cache, ["set", "eval"], () => cache.set("one", 1, { ttl: 100 }))).toEqual({ set: 1, eval: 0 });
       expect(await cache.multiGet(["k0", "k49", "one"])).toEqual([0, 49, 1]);
@@ -238,7 +284,10 @@ describeWithServers("redis (single server)", () => {
         cache.get("k"),
         cache.delete("k"),
         cache.get("k"),
-        cache.multiSet([["k", "again"], ["j", "x"]]),
+        cache.multiSet([
+          ["k", "again"],
+          ["j", "x"],
+        ]),
         cache.multiGet(["k", "j"]),
         cache.increment("n"),
         cache.get("n"),
@@ -254,9 +303,14 @@ describeWithServers("redis (single server)", () => {
     });
 
     it("maps server errors to BackendError with the command and cause", async () => {
-      const error = await create().raw("nosuchcommand", "x").catch((e: unknown) => e);
+      const error = await create()
+        .raw("nosuchcommand", "x")
+        .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(BackendError);
-      expect(error).toMatchObject({ code: "E_BACKEND", message: expect.stringMatching(/^Redis NOSUCHCOMMAND at .* failed: ERR unknown command/) });
+      expect(error).toMatchObject({
+        code: "E_BACKEND",
+        message: expect.stringMatching(/^Redis NOSUCHCOMMAND at .* failed: ERR unknown command/),
+      });
       expect((error as BackendError).cause).toMatchObject({ name: "ReplyError" });
       expect(await create().raw("ping")).toBe("PONG");
     });
