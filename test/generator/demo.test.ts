@@ -5,7 +5,7 @@ import { expect, it } from "vitest";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
-// `npm run demo` as a user runs it after `npm install` (whose `prepare` builds dist/).
+// `npm run demo` as a user runs it right after `npm install`.
 it("npm run demo generates the example's caches.ts and runs it", async () => {
   const { stdout } = await promisify(execFile)(process.execPath, ["scripts/demo.mjs"], { cwd: ROOT });
   expect(stdout).toMatch(

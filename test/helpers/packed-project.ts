@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
@@ -9,14 +9,22 @@ import { inject } from "vitest";
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
+/** What {@link packedProject} built: the fresh project and the tarballs installed into it. */
+export interface Packed {
+  readonly project: string;
+  /** One `npm pack` tarball per published package of this repository. */
+  readonly tarballs: readonly string[];
+}
+
 /**
- * A fresh npm project with this package installed from its `npm pack` tarball, as a user gets it.
- * Built once per test run, on first request, whichever worker asks first; the others wait for it.
+ * A fresh npm project with this repository's packages installed from their `npm pack` tarballs, as
+ * a user gets them. Built once per test run, on first request, whichever worker asks first; the
+ * others wait for it.
  */
-export async function packedProject(): Promise<string> {
+export async function packed(): Promise<Packed> {
   const base = inject("runDir");
   const project = join(base, "project");
-  const done = join(base, "packed.done");
+  const done = join(base, "packed.json");
   try {
     mkdirSync(join(base, "packed.lock"));
   } catch {
@@ -24,13 +32,19 @@ export async function packedProject(): Promise<string> {
       if (waited > 180_000) throw new Error("timed out waiting for another worker to pack the package");
       await sleep(200);
     }
-    return project;
+    return JSON.parse(readFileSync(done, "utf8")) as Packed;
   }
   const { stdout } = await run("npm", ["pack", "--pack-destination", base, "--json"], { cwd: ROOT });
-  const tarball = join(base, (JSON.parse(stdout) as { filename: string }[])[0]!.filename);
+  const tarballs = (JSON.parse(stdout) as { filename: string }[]).map((p) => join(base, p.filename));
   mkdirSync(project);
   writeFileSync(join(project, "package.json"), JSON.stringify({ name: "user-project", private: true, type: "module" }));
-  await run("npm", ["install", tarball, "--prefer-offline", "--no-audit", "--no-fund"], { cwd: project });
-  writeFileSync(done, tarball);
-  return project;
+  await run("npm", ["install", ...tarballs, "--prefer-offline", "--no-audit", "--no-fund"], { cwd: project });
+  const result: Packed = { project, tarballs };
+  writeFileSync(done, JSON.stringify(result));
+  return result;
+}
+
+/** The project folder of {@link packed}. */
+export async function packedProject(): Promise<string> {
+  return (await packed()).project;
 }
