@@ -31,7 +31,7 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     testTimeout: 20_000,
     hookTimeout: 60_000,
-    globalSetup: ["test/helpers/run-setup.ts", "test/helpers/global-setup.ts"],
+    globalSetup: ["test/helpers/run-setup.ts", "test/helpers/global-setup.ts", "test/interop/python-setup.ts"],
     typecheck: {
       enabled: true,
       include: ["test/**/*.test-d.ts"],
