@@ -82,7 +82,11 @@ describe("the toolchain (json-schema-to-typescript and prettier)", () => {
         JSON.stringify({ a: { cache: "memory", serializer: { class: "json", schema: SCHEMA } } }),
       );
       const bin = join(project, "node_modules", "cachegen", "dist", "generator", "bin.js");
-      const flags = ["--experimental-permission", "--allow-fs-read=*", "--allow-fs-write=*", "--no-warnings"];
+      // Node 22.13+ calls the flag --permission; Node 20 knows only --experimental-permission.
+      const permission = process.allowedNodeEnvironmentFlags.has("--permission")
+        ? "--permission"
+        : "--experimental-permission";
+      const flags = [permission, "--allow-fs-read=*", "--allow-fs-write=*", "--no-warnings"];
       const { stdout } = await promisify(execFile)(process.execPath, [...flags, bin, "generate"], { cwd: dir });
       expect(stdout).toMatch(/^wrote caches\.ts \(1 alias\)/);
       expect(readFileSync(join(dir, "caches.ts"), "utf8")).toContain("export interface Root {");
