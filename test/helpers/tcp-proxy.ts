@@ -18,6 +18,8 @@ export class TcpProxy implements HostPort {
   #delayMs = 0;
   #stalled = false;
   #refusing = false;
+  /** Callers of {@link holding} waiting for the first held byte. */
+  #onHold: (() => void)[] = [];
   readonly #links = new Set<Link>();
   readonly #server: net.Server;
 
@@ -47,6 +49,15 @@ export class TcpProxy implements HostPort {
   /** Holds every byte in both directions until {@link resume}. */
   stall(): void {
     this.#stalled = true;
+  }
+
+  /**
+   * Resolves once the stall holds bytes (at once if it already does): a request has left the
+   * client and is stuck here, so what the test does next happens while it is in flight.
+   */
+  holding(): Promise<void> {
+    if ([...this.#links].some((link) => link.held.length > 0)) return Promise.resolve();
+    return new Promise((resolve) => this.#onHold.push(resolve));
   }
 
   /** Delays every chunk by `ms` (order kept). */
@@ -94,8 +105,10 @@ export class TcpProxy implements HostPort {
     const link: Link = { client, upstream, held: [] };
     this.#links.add(link);
     const forward = (to: net.Socket) => (chunk: Buffer) => {
-      if (this.#stalled) link.held.push([to, chunk]);
-      else if (this.#delayMs > 0) setTimeout(() => to.write(chunk), this.#delayMs);
+      if (this.#stalled) {
+        link.held.push([to, chunk]);
+        for (const resolve of this.#onHold.splice(0)) resolve();
+      } else if (this.#delayMs > 0) setTimeout(() => to.write(chunk), this.#delayMs);
       else to.write(chunk);
     };
     client.on("data", forward(upstream));

@@ -3,6 +3,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
 import { OptimisticLock, OptimisticLockError, RedLock, type AnyCache, type CacheOptions } from "../../runtime/index.js";
 import { sleepPastExpiry, type ExpiryTiming } from "../helpers/conformance.js";
+import { gate, stopwatch, withinWindow } from "../helpers/timing.js";
 import { numbersOnly } from "../helpers/validators.js";
 
 /** What the lock suite needs from a backend's test file; a lease expires as an entry's TTL does. */
@@ -48,17 +49,24 @@ export function describeLocks(target: LockTarget): void {
     });
 
     it("lets the lease expire; the old owner then never releases the new owner's lock", async () => {
-      const cache = one();
-      const old = new RedLock(cache, "k", lease);
-      expect(await old.acquire()).toBe(true);
-      expect(old.held).toBe(true);
-      await sleepPastExpiry(target, leaseMs);
-      expect(old.held).toBe(false);
-      const current = new RedLock(cache, "k", 10);
-      expect(await current.acquire()).toBe(true);
-      expect(await old.release()).toBe(false);
-      expect(await new RedLock(cache, "k", 10).acquire()).toBe(false);
-      expect(await current.release()).toBe(true);
+      await withinWindow(leaseMs, async (windowMs) => {
+        const cache = one();
+        const old = new RedLock(cache, "k", windowMs / 1000);
+        const elapsed = stopwatch();
+        expect(await old.acquire()).toBe(true);
+        const heldAtFirst = old.held;
+        // Held is certain only while the lease has not run out since before acquire() was sent.
+        if (elapsed() >= windowMs) return false;
+        expect(heldAtFirst).toBe(true);
+        await sleepPastExpiry(target, windowMs);
+        expect(old.held).toBe(false);
+        const current = new RedLock(cache, "k", 10);
+        expect(await current.acquire()).toBe(true);
+        expect(await old.release()).toBe(false);
+        expect(await new RedLock(cache, "k", 10).acquire()).toBe(false);
+        expect(await current.release()).toBe(true);
+        return true;
+      });
     });
 
     it("compare-and-deletes: another owner's token leaves the lock in place", async () => {
@@ -77,17 +85,17 @@ export function describeLocks(target: LockTarget): void {
 
     it("waits for the holder with acquire({ wait }), and gives up when wait runs out", async () => {
       const cache = one();
-      const holder = new RedLock(cache, "k", 10);
+      const holder = new RedLock(cache, "k", 60);
       await holder.acquire();
-      let started = performance.now();
+      let elapsed = stopwatch();
       expect(await new RedLock(cache, "k", 10).acquire({ wait: 0.15 })).toBe(false);
-      expect(performance.now() - started).toBeGreaterThanOrEqual(140);
+      expect(elapsed()).toBeGreaterThanOrEqual(140);
+      // Released 100 ms from now; the waiter gets the lock then, long before its wait runs out.
       setTimeout(() => void holder.release(), 100);
-      started = performance.now();
+      elapsed = stopwatch();
       const waiter = new RedLock(cache, "k", 10);
-      expect(await waiter.acquire({ wait: 5 })).toBe(true);
-      expect(performance.now() - started).toBeGreaterThanOrEqual(90);
-      expect(performance.now() - started).toBeLessThan(2000);
+      expect(await waiter.acquire({ wait: 60 })).toBe(true);
+      expect(elapsed()).toBeGreaterThanOrEqual(90);
       await waiter.release();
     });
 
@@ -171,8 +179,8 @@ export function describeLocks(target: LockTarget): void {
       const runs = { count: 0 };
       const load = slowLoader(runs, 150, { v: 1 });
       const calls = [
-        ...Array.from({ length: 10 }, () => a.getOrSet("k", load, { lock: "lease", lease: 5 })),
-        ...Array.from({ length: 10 }, () => b.getOrSet("k", load, { lock: "redis", lease: 5 })),
+        ...Array.from({ length: 10 }, () => a.getOrSet("k", load, { lock: "lease", lease: 60 })),
+        ...Array.from({ length: 10 }, () => b.getOrSet("k", load, { lock: "redis", lease: 60 })),
       ];
       expect(await Promise.all(calls)).toEqual(Array.from({ length: 20 }, () => ({ v: 1 })));
       expect(runs.count).toBe(1);
@@ -182,7 +190,13 @@ export function describeLocks(target: LockTarget): void {
     it("without the lock, the same peers load once each (what the lock prevents)", async () => {
       const [a, b] = peers();
       const runs = { count: 0 };
-      const load = slowLoader(runs, 150, "v");
+      const bothLoading = gate();
+      // Each loader waits for the other to start, so neither can store its value first.
+      const load = async () => {
+        if (++runs.count === 2) bothLoading.open();
+        await bothLoading.opened;
+        return "v";
+      };
       await Promise.all([a.getOrSet("k", load), b.getOrSet("k", load)]);
       expect(runs.count).toBe(2);
     });
@@ -194,9 +208,9 @@ export function describeLocks(target: LockTarget): void {
         throw new Error("db down");
       };
       const runs = { count: 0 };
-      const holder = a.getOrSet("k", failing, { lock: "lease", lease: 5 });
+      const holder = a.getOrSet("k", failing, { lock: "lease", lease: 60 });
       await leaseTaken(a);
-      const waiter = b.getOrSet("k", slowLoader(runs, 10, "recovered"), { lock: "lease", lease: 5 });
+      const waiter = b.getOrSet("k", slowLoader(runs, 10, "recovered"), { lock: "lease", lease: 60 });
       await expect(holder).rejects.toThrow("db down");
       expect(await waiter).toBe("recovered");
       expect(runs.count).toBe(1);
@@ -205,14 +219,25 @@ export function describeLocks(target: LockTarget): void {
     it("stops waiting after one lease when the holder overruns it, and loads itself", async () => {
       const [a, b] = peers();
       const runs = { count: 0 };
-      const holder = a.getOrSet("k", slowLoader(runs, leaseMs * 2.5, "late"), { lock: "lease", lease });
+      const holderMayFinish = gate();
+      const sinceHolderStarted = stopwatch();
+      const holder = a.getOrSet(
+        "k",
+        async () => {
+          runs.count++;
+          await holderMayFinish.opened;
+          return "late";
+        },
+        { lock: "lease", lease },
+      );
       await leaseTaken(a);
-      const started = performance.now();
+      // The holder is still loading (its gate is shut) when the waiter gives up on it and loads.
       expect(await b.getOrSet("k", slowLoader(runs, 10, "own"), { lock: "lease", lease })).toBe("own");
-      const waited = performance.now() - started;
-      expect(waited).toBeGreaterThanOrEqual(leaseMs / 2);
-      expect(waited).toBeLessThan(leaseMs * 2);
+      // The lease was taken after the stopwatch started, and the waiter's own wait of a lease began
+      // later still: either way it waited a whole lease (timers round to the millisecond).
+      expect(sinceHolderStarted()).toBeGreaterThanOrEqual(leaseMs - 2);
       expect(runs.count).toBe(2);
+      holderMayFinish.open();
       expect(await holder).toBe("late");
     });
   });

@@ -66,9 +66,9 @@ export function describeWrappersOn(target: WrapperTarget): void {
         },
         { cache, onError: log.onError },
       );
-      const started = performance.now();
+      // How long it waits at most is tested on a controlled clock (cached.test.ts); here, that an
+      // unreachable server ends in the function's result and a report, whatever the machine's load.
       expect(await load()).toBe("fresh");
-      expect(performance.now() - started).toBeLessThan(2 * 300 + 200);
       expect(log.seen.map((s) => s.context.operation)).toEqual(["get", "set"]);
       for (const { error } of log.seen) expect(["E_BACKEND", "E_TIMEOUT"]).toContain((error as { code: string }).code);
       await cache.close();

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { cached, caches, CacheRegistry, MemoryCache } from "../../runtime/index.js";
 import { numbersOnly } from "../helpers/validators.js";
 import { controlledCache, counting, errorLog } from "./helpers.js";
@@ -96,11 +96,18 @@ describe("cached", () => {
       },
       { cache, onError: log.onError },
     );
-    const started = performance.now();
-    expect(await compute()).toBe(42);
-    const took = performance.now() - started;
-    expect(took).toBeGreaterThanOrEqual(95);
-    expect(took).toBeLessThan(400);
+    // On a controlled clock: 50 ms for the read, then 50 ms for the write, exactly.
+    vi.useFakeTimers();
+    let result: number | undefined;
+    try {
+      void compute().then((value) => (result = value));
+      await vi.advanceTimersByTimeAsync(99);
+      expect(result).toBeUndefined();
+      await vi.advanceTimersByTimeAsync(1);
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(result).toBe(42);
     expect(log.seen.map((s) => s.context.operation)).toEqual(["get", "set"]);
     for (const { error } of log.seen) {
       expect(error).toMatchObject({

@@ -11,8 +11,8 @@ describe("cachedStampede", () => {
       await sleep(100);
       return { id };
     });
-    const viaA = cachedStampede(fn, { cache: a, lease: 5 });
-    const viaB = cachedStampede(fn, { cache: b, lease: 5 });
+    const viaA = cachedStampede(fn, { cache: a, lease: 60 });
+    const viaB = cachedStampede(fn, { cache: b, lease: 60 });
     const results = await Promise.all([
       ...Array.from({ length: 10 }, () => viaA(1)),
       ...Array.from({ length: 10 }, () => viaB(1)),

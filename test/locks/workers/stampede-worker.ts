@@ -5,6 +5,9 @@ import { createInterface } from "node:readline";
 import { setTimeout as sleep } from "node:timers/promises";
 import { cachedStampede, MemcachedCache, RedisCache, type AnyCache } from "../../../runtime/index.js";
 
+/** How long a loader waits for the other process's; past it the control fails instead of hanging. */
+const BARRIER_MS = 30_000;
+
 /** One race, as the test sends it. */
 export interface Scenario {
   backend: "redis" | "memcached";
@@ -33,6 +36,9 @@ async function run(scenario: Scenario, go: Promise<unknown>): Promise<WorkerRepo
   let loaderRuns = 0;
   const loader = async () => {
     loaderRuns++;
+    // Without a lock, each process's loader waits (a bounded while) for the other's to start, so
+    // that neither stores its value before the other has missed, however the two are scheduled.
+    if (scenario.mode === "none") await bothStarted(cache);
     await sleep(scenario.loaderMs);
     return `loaded by ${process.pid}`;
   };
@@ -56,6 +62,13 @@ async function run(scenario: Scenario, go: Promise<unknown>): Promise<WorkerRepo
   );
   await cache.close();
   return { loaderRuns, values: results.map((r) => r.value), latencies: results.map((r) => r.latency) };
+}
+
+/** Counts this process's loader in the store and waits until the other process's has counted too. */
+async function bothStarted(cache: AnyCache): Promise<void> {
+  await cache.increment("loaders-started");
+  const giveUpAt = performance.now() + BARRIER_MS;
+  while ((await cache.get("loaders-started")) !== 2 && performance.now() < giveUpAt) await sleep(5);
 }
 
 const lines = createInterface({ input: process.stdin });

@@ -1,5 +1,4 @@
-import { setTimeout as sleep } from "node:timers/promises";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import {
   BackendError,
   CacheTimeoutError,
@@ -64,6 +63,12 @@ const elapsed = async <T>(work: Promise<T>) => {
   const result = await work;
   return { result, ms: performance.now() - start };
 };
+/** A per-operation timeout for operations that must fail, or succeed, for some other reason first. */
+const PATIENT = 60;
+/** How long a poll may wait for a reconnect: far past any busy machine's delay; a pass returns early. */
+const RECOVERY = { timeout: 30_000, interval: 50 };
+// Room for a poll to use all of RECOVERY.
+vi.setConfig({ testTimeout: 60_000 });
 const isOutageError = (error: unknown) => error instanceof BackendError || error instanceof CacheTimeoutError;
 
 describeWithServers("faults", () => {
@@ -90,21 +95,18 @@ describeWithServers("faults", () => {
       await server.stop();
     });
 
-    it("a dead server fails every operation with BackendError, fast, and nothing queues", async () => {
-      const cache = create({ host: "127.0.0.1", port: await freePort() }, { timeout: 0.5 });
-      const first = await elapsed(outcome(cache.get("k")));
-      expect(first.result.error).toBeInstanceOf(BackendError);
-      expect(first.result.error).toMatchObject({
+    it("a dead server fails every operation with BackendError, without waiting, and nothing queues", async () => {
+      // A timeout no busy machine reaches: a BackendError then shows the operation failed on the
+      // refused connection itself rather than waiting for anything.
+      const cache = create({ host: "127.0.0.1", port: await freePort() }, { timeout: PATIENT });
+      const first = await outcome(cache.get("k"));
+      expect(first.error).toBeInstanceOf(BackendError);
+      expect(first.error).toMatchObject({
         code: "E_BACKEND",
         message: expect.stringMatching(/unreachable.*ECONNREFUSED.*reconnects by itself/s),
       });
-      expect(first.ms).toBeLessThan(500);
-      const burst = await elapsed(
-        Promise.all(Array.from({ length: 2000 }, (_, i) => outcome(cache.set(`k${i}`, "v")))),
-      );
-      expect(burst.result.every((r) => isOutageError(r.error))).toBe(true);
-      // Within the 0.5 s timeout, plus slack for a busy machine running other test files.
-      expect(burst.ms).toBeLessThan(1000);
+      const burst = await Promise.all(Array.from({ length: 2000 }, (_, i) => outcome(cache.set(`k${i}`, "v"))));
+      expect(burst.filter((r) => !(r.error instanceof BackendError))).toEqual([]);
       if (cache instanceof RedisCache) {
         const client = cache.client as unknown as {
           offlineQueue: { length: number };
@@ -116,17 +118,16 @@ describeWithServers("faults", () => {
     });
 
     it("a cut connection fails the operations in flight at once, and the next ones reconnect", async () => {
-      const cache = create(proxy, { timeout: 5 });
+      const cache = create(proxy, { timeout: PATIENT });
       await cache.set("k", "v");
       proxy.stall();
       const inFlight = outcome(cache.get("k"));
-      await sleep(50);
+      await proxy.holding();
       proxy.cut();
-      const { result, ms } = await elapsed(inFlight);
-      expect(result.error).toBeInstanceOf(BackendError);
-      expect(ms).toBeLessThan(1000);
+      // BackendError, not CacheTimeoutError: it failed with the connection, not after waiting.
+      expect((await inFlight).error).toBeInstanceOf(BackendError);
       proxy.resume();
-      await expect.poll(() => outcome(cache.get("k")), { timeout: 5000, interval: 50 }).toEqual({ value: "v" });
+      await expect.poll(() => outcome(cache.get("k")), RECOVERY).toEqual({ value: "v" });
     });
 
     it("a stalled connection times out with CacheTimeoutError; the late reply resolves nothing", async () => {
@@ -144,11 +145,9 @@ describeWithServers("faults", () => {
         message: expect.stringMatching(/get\(\) on key "faults.?a" did not finish within 0.3s/),
       });
       expect(ms).toBeGreaterThanOrEqual(290);
-      expect(ms).toBeLessThan(900);
       proxy.resume();
-      await sleep(100);
-      // The late reply reached no caller and no plugin, and replies stay matched to their requests.
-      expect(ratio.stats.total).toBe(0);
+      // The late reply comes first on the connection, then this one's: it reached no caller and no
+      // plugin, and replies stay matched to their requests.
       expect(await cache.get("b")).toBe("B");
       expect(ratio.stats).toEqual({ hits: 1, total: 1, hitRatio: 1 });
     });
@@ -158,16 +157,17 @@ describeWithServers("faults", () => {
       await cache.set("k", "v");
       proxy.stall();
       expect((await outcome(cache.get("k"))).error).toBeInstanceOf(CacheTimeoutError);
-      await expect.poll(() => proxy.connections, { timeout: 3000, interval: 50 }).toBe(0);
+      await expect.poll(() => proxy.connections, RECOVERY).toBe(0);
       proxy.resume();
-      await expect.poll(() => outcome(cache.get("k")), { timeout: 5000, interval: 50 }).toEqual({ value: "v" });
+      await expect.poll(() => outcome(cache.get("k")), RECOVERY).toEqual({ value: "v" });
     });
 
     it("a slow connection succeeds within the timeout and times out past it", async () => {
-      const cache = create(proxy, { timeout: 2 });
+      const cache = create(proxy, { timeout: PATIENT });
       await cache.set("k", "v");
       proxy.slow(100);
       expect(await cache.get("k")).toBe("v");
+      // Its 50 ms deadline is set before the proxy's 100 ms delay of the request even starts.
       await expect(cache.get("k", { timeout: 0.05 })).rejects.toBeInstanceOf(CacheTimeoutError);
     });
 
@@ -176,14 +176,11 @@ describeWithServers("faults", () => {
       const cache = create(own, { timeout: 1 });
       await cache.set("k", "before");
       await own.kill();
-      const down = await elapsed(outcome(cache.get("k")));
-      expect(isOutageError(down.result.error)).toBe(true);
-      expect(down.ms).toBeLessThan(1100);
+      // Refused or timed out, depending on how far the client got: either way it does not hang.
+      expect(isOutageError((await outcome(cache.get("k"))).error)).toBe(true);
       const again = await subject.start(own.port);
       try {
-        await expect
-          .poll(() => outcome(cache.set("k", "after")), { timeout: 8000, interval: 100 })
-          .toEqual({ value: true });
+        await expect.poll(() => outcome(cache.set("k", "after")), RECOVERY).toEqual({ value: true });
         expect(await cache.get("k")).toBe("after");
       } finally {
         await again.stop();
