@@ -29,8 +29,10 @@ export default defineConfig({
   },
   test: {
     include: ["test/**/*.test.ts"],
-    testTimeout: 20_000,
-    hookTimeout: 60_000,
+    // Guards against a hang, not measures of speed: a test that starts tsc, the CLI or Python takes
+    // several times longer on a loaded 2-core machine, and a test's own bounds are assertions.
+    testTimeout: 120_000,
+    hookTimeout: 180_000,
     globalSetup: ["test/helpers/run-setup.ts", "test/helpers/global-setup.ts", "test/interop/python-setup.ts"],
     typecheck: {
       enabled: true,

@@ -30,7 +30,7 @@ export async function main(
     return EXIT.ok;
   }
   if (flags["help"] || command === undefined) {
-    output.stdout.write(helpText());
+    output.stdout.write(helpText(command));
     return command === undefined && !flags["help"] && argv.length > 0 ? EXIT.invalid : EXIT.ok;
   }
   const options = {

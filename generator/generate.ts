@@ -1,5 +1,5 @@
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
-import { dirname, relative, resolve } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { unifiedDiff } from "./check/diff.js";
 import type { SemanticChange } from "./check/change.js";
 import { findConfig } from "./config/find.js";
@@ -68,7 +68,7 @@ export async function generate(options: GenerateOptions = {}): Promise<GenerateR
   if (options.validateOnly) return { status: "valid", ...base, ms: ms() };
   const current = await readFile(result.out, "utf8").catch((error: unknown) => {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw error;
+    throw ioError(base.out, "read", error);
   });
   if (options.check) {
     if (current === result.text) return { status: "current", ...base, ms: ms() };
@@ -77,20 +77,34 @@ export async function generate(options: GenerateOptions = {}): Promise<GenerateR
     return { status: "drift", ...base, ms: ms(), diff, changes: semanticChanges(current ?? "", result.text) };
   }
   if (current === result.text) return { status: "unchanged", ...base, ms: ms() };
-  await writeAtomically(result.out, result.text);
+  await writeAtomically(result.out, result.text, base.out);
   return { status: "written", ...base, ms: ms() };
 }
 
-async function writeAtomically(file: string, text: string): Promise<void> {
-  await mkdir(dirname(file), { recursive: true });
-  const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
+let temporaries = 0;
+
+/**
+ * Writes through a temporary file in the same directory, then renames it over `file` (atomic on one
+ * file system). The temporary name is short, so it fits wherever `file`'s name does, and a failure
+ * at any step is reported against `shownAs`, the file the user asked for, never the temporary one.
+ */
+async function writeAtomically(file: string, text: string, shownAs: string): Promise<void> {
+  const temporary = join(dirname(file), `.cachegen-${process.pid}-${++temporaries}.tmp`);
   try {
+    await mkdir(dirname(file), { recursive: true });
     await writeFile(temporary, text);
     await rename(temporary, file);
-  } catch (error) {
+  } catch (cause) {
     await rm(temporary, { force: true });
-    throw error;
+    throw ioError(shownAs, "written", cause);
   }
+}
+
+/** `caches.ts cannot be written: EACCES: permission denied`, whichever path the system call got. */
+function ioError(file: string, what: "read" | "written", cause: unknown): Error {
+  // Node's message ends with the system call and its path (for a write, the temporary file's).
+  const reason = (cause as Error).message.split(", ")[0];
+  return new Error(`${file} cannot be ${what}: ${reason}`, { cause });
 }
 
 function shown(cwd: string, path: string): string {

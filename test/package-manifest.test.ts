@@ -45,7 +45,7 @@ describe("the packed tarballs", async () => {
 
     beforeAll(async () => {
       analysis = await checkPackage(pkg);
-    }, 60_000);
+    });
 
     it("passes publint, strict, down to suggestions", async () => {
       const { messages } = await publint({

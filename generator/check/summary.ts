@@ -44,8 +44,16 @@ export function semanticChanges(before: string, after: string): SemanticChange[]
       const after = a.valueType === b.valueType ? `${b.valueType} (its declaration changed)` : b.valueType;
       changes.push({ alias, change: "value type", before: a.valueType, after, incompatible: true });
     }
-    compare("ttl", String(a.model.ttl ?? "none"), String(b.model.ttl ?? "none"), false);
-    compare("timeout", String(a.model.timeout ?? "default"), String(b.model.timeout ?? "default"), false);
+    // Compared as durations (600 and "10m" are the same TTL), shown as written ("10m → 1h").
+    for (const [field, unset] of [
+      ["ttl", "none"],
+      ["timeout", "default"],
+    ] as const) {
+      if (a.model[field] !== b.model[field]) {
+        const [before, after] = [a, b].map((facts) => String(facts.model.config[field] ?? unset));
+        changes.push({ alias, change: field, before, after, incompatible: false });
+      }
+    }
     compare("namespace", JSON.stringify(a.model.namespace ?? ""), JSON.stringify(b.model.namespace ?? ""), false);
   }
   return changes;

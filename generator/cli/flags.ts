@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { closest } from "../../runtime/config/problems.js";
 
 /** The CLI's commands, with the one line `--help` shows for each. */
 export const COMMANDS = {
@@ -62,57 +63,99 @@ export type ParsedArgs =
     }
   | { readonly ok: false; readonly error: string };
 
-/** Parses argv against {@link FLAGS}: unknown flags, missing values and flags foreign to the command are errors. */
+/**
+ * Parses argv against {@link FLAGS}. Unknown flags (with the closest known one), missing or
+ * unexpected values, unknown commands and flags foreign to the command are usage errors, worded
+ * here rather than left to `parseArgs`.
+ */
 export function parseCliArgs(argv: readonly string[]): ParsedArgs {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: Object.fromEntries(
-        FLAGS.map((f) => [
-          f.name,
-          {
-            type: f.value === undefined ? ("boolean" as const) : ("string" as const),
-            ...(f.short ? { short: f.short } : {}),
-          },
-        ]),
-      ),
-    });
-  } catch (error) {
-    return { ok: false, error: (error as Error).message };
+  const { tokens } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    strict: false,
+    tokens: true,
+    options: Object.fromEntries(
+      FLAGS.map((f) => [
+        f.name,
+        {
+          type: f.value === undefined ? ("boolean" as const) : ("string" as const),
+          ...(f.short ? { short: f.short } : {}),
+        },
+      ]),
+    ),
+  });
+  const flags: Record<string, string | boolean> = {};
+  const positionals: string[] = [];
+  for (const token of tokens) {
+    if (token.kind === "positional") positionals.push(token.value);
+    if (token.kind !== "option") continue;
+    const flag = FLAGS.find((f) => f.name === token.name);
+    if (flag === undefined) return { ok: false, error: unknownFlag(token.rawName) };
+    if (flag.value === undefined) {
+      if (token.value !== undefined) return { ok: false, error: `${token.rawName} takes no value` };
+      flags[flag.name] = true;
+    } else {
+      // parseArgs takes the next argument as the value even when it is another flag.
+      if (token.value === undefined || (!token.inlineValue && token.value.startsWith("-"))) {
+        return { ok: false, error: `${token.rawName} needs a value: --${flag.name} <${flag.value}>` };
+      }
+      flags[flag.name] = token.value;
+    }
   }
-  const [command, ...extra] = parsed.positionals;
+  const [command, ...extra] = positionals;
   if (command !== undefined && !Object.hasOwn(COMMANDS, command)) {
-    return { ok: false, error: `unknown command "${command}"; commands: ${Object.keys(COMMANDS).join(", ")}` };
+    const guess = closest(command, Object.keys(COMMANDS));
+    const hint = guess === undefined ? `commands: ${Object.keys(COMMANDS).join(", ")}` : `did you mean "${guess}"?`;
+    return { ok: false, error: `unknown command "${command}"; ${hint}` };
   }
   if (extra.length > 0) return { ok: false, error: `unexpected argument "${extra[0]}"` };
   for (const flag of FLAGS) {
-    if (parsed.values[flag.name] === undefined || flag.commands === undefined) continue;
+    if (flags[flag.name] === undefined || flag.commands === undefined) continue;
     if (command === undefined || !flag.commands.includes(command as Command)) {
       return { ok: false, error: `--${flag.name} works only with ${flag.commands.join(" or ")}` };
     }
   }
-  if (parsed.values["check"] && parsed.values["watch"])
-    return { ok: false, error: "--check and --watch do not go together" };
-  return { ok: true, command: command as Command | undefined, flags: parsed.values };
+  if (flags["check"] && flags["watch"]) return { ok: false, error: "--check and --watch do not go together" };
+  return { ok: true, command: command as Command | undefined, flags };
 }
 
-/** The `--help` text, generated from {@link COMMANDS} and {@link FLAGS}. */
-export function helpText(): string {
+function unknownFlag(raw: string): string {
+  const guess = raw.startsWith("--")
+    ? closest(
+        raw.slice(2),
+        FLAGS.map((f) => f.name),
+      )
+    : undefined;
+  return `unknown option ${raw}${guess === undefined ? "" : `; did you mean --${guess}?`}`;
+}
+
+/**
+ * The `--help` text, generated from {@link COMMANDS} and {@link FLAGS}: for one command, its usage
+ * and the flags it takes; otherwise every command and flag.
+ */
+export function helpText(command?: Command): string {
+  const shown = command === undefined ? FLAGS : FLAGS.filter((f) => f.commands?.includes(command) ?? true);
   const flagName = (f: Flag) => `${f.short ? `-${f.short}, ` : "    "}--${f.name}${f.value ? ` <${f.value}>` : ""}`;
-  const width = Math.max(...FLAGS.map((f) => flagName(f).length), ...Object.keys(COMMANDS).map((c) => c.length)) + 2;
-  const commands = Object.entries(COMMANDS).map(([name, text]) => `  ${name.padEnd(width)}${text}`);
-  const flags = FLAGS.map((f) => {
-    const scope = f.commands ? ` [${f.commands.join(", ")}]` : "";
+  const width = Math.max(...shown.map((f) => flagName(f).length), ...Object.keys(COMMANDS).map((c) => c.length)) + 2;
+  const flags = shown.map((f) => {
+    const scope = command === undefined && f.commands ? ` [${f.commands.join(", ")}]` : "";
     return `  ${flagName(f).padEnd(width)}${f.description}${scope}`;
   });
+  const head =
+    command === undefined
+      ? [
+          "Usage: cachegen <command> [options]",
+          "",
+          "Commands:",
+          ...Object.entries(COMMANDS).map(([name, text]) => `  ${name.padEnd(width)}${text}`),
+        ]
+      : [
+          `Usage: cachegen ${command} [options]`,
+          "",
+          `${COMMANDS[command][0]!.toUpperCase()}${COMMANDS[command].slice(1)}.`,
+        ];
   return [
-    "Usage: cachegen <command> [options]",
-    "",
-    "Commands:",
-    ...commands,
+    ...head,
     "",
     "Options:",
     ...flags,

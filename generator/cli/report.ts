@@ -1,4 +1,4 @@
-import { styleText } from "node:util";
+import { inspect } from "node:util";
 import { formatChange } from "../check/change.js";
 import type { GenerateResult } from "../generate.js";
 import { formatProblem } from "../problems.js";
@@ -6,19 +6,38 @@ import { formatProblem } from "../problems.js";
 /** The fixed exit codes. */
 export const EXIT = { ok: 0, drift: 1, invalid: 2, io: 3 } as const;
 
+/** Where text goes: a stream, or anything with its `write`. */
+export interface TextSink {
+  write(text: string): unknown;
+  readonly isTTY?: boolean;
+}
+
 /** Where and how a result is printed. */
 export interface Output {
-  readonly stdout: NodeJS.WritableStream & { isTTY?: boolean };
-  readonly stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  readonly stdout: TextSink;
+  readonly stderr: TextSink;
   readonly json: boolean;
 }
 
-type Style = Parameters<typeof styleText>[0];
+type Style = "red" | "green" | "cyan" | "dim";
 
-/** Colour for a stream that is a terminal and not opted out (NO_COLOR); plain text otherwise. */
+/**
+ * Colour for a stream, as Node and most CLIs decide it: `FORCE_COLOR` set to anything but `0` or
+ * `false` forces it (CI logs that render ANSI), then `NO_COLOR` turns it off, else a terminal gets
+ * it. The escape codes are written here, so Node's own checks of `process.stdout` do not overrule
+ * the decision for this stream.
+ */
 export function painter(stream: { isTTY?: boolean }): (style: Style, text: string) => string {
-  const color = stream.isTTY === true && process.env["NO_COLOR"] === undefined;
-  return (style, text) => (color ? styleText(style, text) : text);
+  const force = process.env["FORCE_COLOR"];
+  const color =
+    force !== undefined
+      ? force !== "0" && force !== "false"
+      : (process.env["NO_COLOR"] ?? "") === "" && stream.isTTY === true;
+  return (style, text) => {
+    if (!color) return text;
+    const [open, close] = inspect.colors[style]!;
+    return `\x1b[${open}m${text}\x1b[${close}m`;
+  };
 }
 
 /** Prints one generation's result and returns its exit code. */

@@ -1,8 +1,8 @@
 import { watch as watchDir, type FSWatcher } from "node:fs";
-import { basename, dirname, resolve } from "node:path";
+import { basename, dirname, relative, resolve } from "node:path";
 import { CONFIG_NAMES } from "../config/find.js";
 import { generate, type GenerateOptions } from "../generate.js";
-import { report, type Output } from "./report.js";
+import { report, type Output, type TextSink } from "./report.js";
 
 const DEBOUNCE_MS = 80;
 
@@ -10,7 +10,8 @@ const DEBOUNCE_MS = 80;
  * Generates, then again on every change to the config or a file it references, until `signal`
  * aborts. An invalid config or an I/O error is printed and the watch goes on: the next save that
  * fixes it regenerates. Directories are watched rather than files, because editors often save by
- * replacing the file, which ends a watch on the file itself.
+ * replacing the file, which ends a watch on the file itself. A banner says what is watched, each
+ * change is announced, and in text mode every line carries the time.
  */
 export async function watchAndGenerate(options: GenerateOptions, output: Output, signal: AbortSignal): Promise<void> {
   const cwd = options.cwd ?? process.cwd();
@@ -18,28 +19,34 @@ export async function watchAndGenerate(options: GenerateOptions, output: Output,
   let watched = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
+  const shown = output.json ? output : { ...output, stdout: stamped(output.stdout), stderr: stamped(output.stderr) };
+  const notice = (text: string) => shown.stderr.write(`${text}\n`);
 
   const run = async () => {
     let files: readonly string[] = [];
     try {
       const result = await generate(options);
-      report(result, output);
+      report(result, shown);
       files = [result.config, ...result.files];
     } catch (error) {
-      output.stderr.write(`${(error as Error).message}\n`);
+      shown.stderr.write(`${(error as Error).message}\n`);
     }
     const config = options.config === undefined ? undefined : resolve(cwd, options.config);
+    const before = watched;
     watched = new Set([...files.map((f) => resolve(cwd, f)), ...(config ? [config] : [])]);
     // Nothing found yet: watch for a config to appear where discovery looks.
     if (watched.size === 0) for (const name of [...CONFIG_NAMES, "package.json"]) watched.add(resolve(cwd, name));
+    if (!sameSet(before, watched)) notice(`watching ${describeWatched(files, cwd)}; press Ctrl-C to stop`);
     for (const dir of new Set([...watched].map(dirname))) {
       if (watchers.has(dir)) continue;
       watchers.set(
         dir,
         watchDir(dir, (_event, name) => {
-          if (name !== null && ![...watched].some((f) => dirname(f) === dir && basename(f) === name)) return;
+          const file = [...watched].find((f) => dirname(f) === dir && basename(f) === name);
+          if (name !== null && file === undefined) return;
           clearTimeout(timer);
           timer = setTimeout(() => {
+            notice(`${file === undefined ? "a watched file" : relative(cwd, file) || file} changed`);
             running = running.then(run);
           }, DEBOUNCE_MS);
         }),
@@ -52,4 +59,35 @@ export async function watchAndGenerate(options: GenerateOptions, output: Output,
   await new Promise<void>((done) => signal.addEventListener("abort", () => done(), { once: true }));
   clearTimeout(timer);
   for (const watcher of watchers.values()) watcher.close();
+}
+
+/** `cachegen.config.json and 2 files it references`, or where a config is looked for. */
+function describeWatched(files: readonly string[], cwd: string): string {
+  if (files.length === 0) return `${cwd} for a config to appear`;
+  const [config, ...references] = files;
+  const more =
+    references.length === 0 ? "" : ` and ${references.length} file${references.length === 1 ? "" : "s"} it references`;
+  return `${config}${more}`;
+}
+
+function sameSet(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
+  return a.size === b.size && [...a].every((x) => b.has(x));
+}
+
+/** A sink that starts every line with the local time, `[14:03:07] `. */
+function stamped(sink: TextSink): TextSink {
+  let lineStart = true;
+  return {
+    isTTY: sink.isTTY,
+    write(text: string) {
+      const time = `[${new Date().toTimeString().slice(0, 8)}] `;
+      let out = "";
+      for (const line of text.split(/(?<=\n)/)) {
+        if (line === "") continue;
+        out += (lineStart ? time : "") + line;
+        lineStart = line.endsWith("\n");
+      }
+      return sink.write(out);
+    },
+  };
 }

@@ -1,3 +1,4 @@
+import schema from "../../schema/cachegen.schema.json" with { type: "json" };
 import { isDurationString, type Duration } from "../duration.js";
 import { ConfigError } from "../errors.js";
 
@@ -7,6 +8,34 @@ const ENV_REF = /^\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}$/;
 export function parseEnvRef(value: string): { name: string; fallback: string | undefined } | undefined {
   const match = ENV_REF.exec(value);
   return match ? { name: match[1]!, fallback: match[2] } : undefined;
+}
+
+interface SchemaNode {
+  readonly $ref?: string;
+  readonly type?: unknown;
+  readonly minimum?: number;
+  readonly maximum?: number;
+  readonly anyOf?: readonly SchemaNode[];
+  readonly properties?: Readonly<Record<string, SchemaNode>>;
+}
+
+/**
+ * The bounds of each integer field by name, read off the config schema: a field name has one
+ * meaning wherever it appears (every `port` is 1-65535, every `db` 0 or more).
+ */
+const INTEGER_BOUNDS = new Map(
+  Object.values(schema.definitions as Readonly<Record<string, SchemaNode>>).flatMap((definition) =>
+    Object.entries(definition.properties ?? {}).flatMap(([field, node]) => {
+      const resolved = resolveRef(node);
+      const integer = [resolved, ...(resolved.anyOf ?? []).map(resolveRef)].find((n) => n.type === "integer");
+      return integer ? [[field, { minimum: integer.minimum, maximum: integer.maximum }] as const] : [];
+    }),
+  ),
+);
+
+function resolveRef(node: SchemaNode): SchemaNode {
+  const name = node.$ref?.replace("#/definitions/", "");
+  return name === undefined ? node : resolveRef((schema.definitions as Readonly<Record<string, SchemaNode>>)[name]!);
 }
 
 /** How an env value is converted for the field that references it. */
@@ -50,6 +79,11 @@ export function readEnv(value: string, kind: EnvKind, path: string): string | nu
     case "integer": {
       const n = Number(raw);
       if (raw.trim() === "" || !Number.isSafeInteger(n) || n < 0) throw bad("a non-negative integer");
+      // Checked here, where the variable's name is known, rather than by the backend later.
+      const { minimum = 0, maximum = Infinity } = INTEGER_BOUNDS.get(path.slice(path.lastIndexOf(".") + 1)) ?? {};
+      if (n < minimum || n > maximum) {
+        throw bad(maximum === Infinity ? `an integer from ${minimum}` : `an integer from ${minimum} to ${maximum}`);
+      }
       return n;
     }
     case "duration": {

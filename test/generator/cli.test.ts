@@ -6,23 +6,9 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { main } from "../../generator/cli.js";
 import { FLAGS } from "../../generator/cli/flags.js";
+import { cli } from "./run-cli.js";
 
 const SEED = readFileSync(new URL("../../fixtures/seed/cachegen.config.json", import.meta.url), "utf8");
-
-/** Runs the CLI in-process in `cwd`, capturing both streams. */
-async function cli(cwd: string, argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const sink = (into: string[]) =>
-    new Writable({
-      write: (chunk: Buffer, _enc, done) => {
-        into.push(chunk.toString());
-        done();
-      },
-    });
-  const code = await main(argv, { stdout: sink(out), stderr: sink(err), cwd });
-  return { code, stdout: out.join(""), stderr: err.join("") };
-}
 
 let dir: string;
 beforeEach(() => {
@@ -238,15 +224,25 @@ describe("cachegen generate --watch", () => {
       }
       chunks.length = 0;
     };
-    await waitFor(/wrote caches\.ts \(2 aliases\)/);
+    // Every line carries the time; a banner says what is watched, and each change is announced.
+    const time = String.raw`\[\d\d:\d\d:\d\d\] `;
+    await waitFor(
+      new RegExp(
+        `^${time}wrote caches\\.ts \\(2 aliases\\) in \\d+ ms\n${time}watching cachegen\\.config\\.json; press Ctrl-C to stop\n$`,
+      ),
+    );
     writeFileSync(config, '{ "default": { "cache": "memory", "pot": 1 } }');
-    await waitFor(/default\.pot {2}unknown field "pot"[\s\S]*nothing written/);
+    await waitFor(
+      new RegExp(
+        `${time}cachegen\\.config\\.json changed\n${time}cachegen\\.config\\.json:1:\\d+  default\\.pot {2}unknown field "pot"[^]*nothing written`,
+      ),
+    );
     writeFileSync(join(dir, "v.json"), '{ "title": "V", "type": "string" }');
     writeFileSync(
       config,
       '{ "default": { "cache": "memory" }, "extra": { "cache": "memory", "serializer": { "class": "json", "schema": { "$ref": "./v.json" } } } }',
     );
-    await waitFor(/wrote caches\.ts \(2 aliases\)/);
+    await waitFor(/wrote caches\.ts \(2 aliases\)[^]*watching cachegen\.config\.json and 1 file it references;/);
     expect(readFileSync(join(dir, "caches.ts"), "utf8")).toContain('export type CacheAlias = "default" | "extra";');
     // A referenced schema file is watched too.
     writeFileSync(join(dir, "v.json"), '{ "title": "V", "type": "number" }');

@@ -15,4 +15,4 @@ it("npm run demo generates the example's caches.ts and runs it", async () => {
   expect(stdout).toContain('sessions.get("s1") -> {"user":"ada","roles":["admin"]}');
   expect(stdout).toContain("an invalid value is rejected at run time: Value passed to set()");
   expect(stdout).toContain("an invalid config is rejected before use");
-}, 60_000);
+});

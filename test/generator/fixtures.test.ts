@@ -48,7 +48,7 @@ describe("golden fixtures", () => {
     await expect(
       run.catch((error: unknown) => Promise.reject(new Error((error as { stdout: string }).stdout))),
     ).resolves.toBeDefined();
-  }, 60_000);
+  });
 });
 
 describe("invalid fixtures", () => {

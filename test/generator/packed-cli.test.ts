@@ -84,7 +84,7 @@ describe("the cachegen bin of the packed package, in a fresh project", () => {
     expect(drift.code).toBe(1);
     expect(drift.stdout).toContain("-    timeout: 1,\n+    timeout: 2,\n");
     expect(drift.stdout).toContain("redis_alt: timeout 1 → 2");
-  }, 60_000);
+  });
 
   it("exits 3 for a missing config file and 2 with file:line:col for an invalid one", async () => {
     const dir = folder("broken", { "cachegen.config.yaml": "default:\n  cache: memory\n  max_sise: 10\n" });
@@ -124,5 +124,5 @@ describe("the cachegen bin of the packed package, in a fresh project", () => {
       child.kill("SIGTERM");
     }
     expect(await exited).toBe(0);
-  }, 40_000);
+  });
 });

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
   BackendError,
   CacheTimeoutError,
@@ -67,8 +67,6 @@ const elapsed = async <T>(work: Promise<T>) => {
 const PATIENT = 60;
 /** How long a poll may wait for a reconnect: far past any busy machine's delay; a pass returns early. */
 const RECOVERY = { timeout: 30_000, interval: 50 };
-// Room for a poll to use all of RECOVERY.
-vi.setConfig({ testTimeout: 60_000 });
 const isOutageError = (error: unknown) => error instanceof BackendError || error instanceof CacheTimeoutError;
 
 describeWithServers("faults", () => {

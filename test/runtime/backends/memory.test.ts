@@ -99,7 +99,7 @@ describe("MemoryCache", () => {
       { timeout: 50_000 },
     );
     expect(stdout.trim()).toBe("done");
-  }, 60_000);
+  });
 
   it("rejects an unknown raw command with the list of supported ones", async () => {
     await expect(new MemoryCache().raw("flushall")).rejects.toMatchObject({
