@@ -1,3 +1,5 @@
+import { expect } from "vitest";
+
 /** The widest window {@link withinWindow} tries before it gives up. */
 const MAX_WINDOW_MS = 60_000;
 
@@ -34,4 +36,15 @@ export function gate(): { readonly opened: Promise<void>; open(): void } {
   let open!: () => void;
   const opened = new Promise<void>((resolve) => (open = resolve));
   return { opened, open };
+}
+
+/**
+ * Checks a TTL in seconds read back `elapsedMs` after the write that set it was sent: at most `ttl`,
+ * and short of it by no more than the time that passed, plus a second for stores that count whole
+ * seconds. A fixed margin ("more than 90 of 100") would be a guess at how busy the machine is.
+ */
+export function expectTtlAfter(actual: unknown, ttl: number, elapsedMs: number): void {
+  expect(actual).toBeTypeOf("number");
+  expect(actual).toBeLessThanOrEqual(ttl);
+  expect(actual).toBeGreaterThanOrEqual(ttl - Math.ceil(elapsedMs / 1000) - 1);
 }

@@ -10,6 +10,7 @@ import {
 } from "../../runtime/index.js";
 import { describeWithServers } from "../helpers/provided.js";
 import { startRedis, tempDir } from "../helpers/servers.js";
+import { expectTtlAfter, stopwatch } from "../helpers/timing.js";
 import { aiocache, py, type PythonOp } from "./python.js";
 
 /**
@@ -44,17 +45,6 @@ function sharedConfig(port: number, namespaces: Record<string, [serializer: stri
 
 /** The dynamic registry, taking the shared file as it is (`$schema` included). */
 class Registry extends CacheRegistry<Readonly<Record<string, Cache>>, ReturnType<typeof sharedConfig>> {}
-
-/** Seconds since `start` (a `performance.now()`), rounded up: how much of a TTL may have run out. */
-const elapsed = (start: number) => Math.ceil((performance.now() - start) / 1000);
-
-/** A TTL read back `since` after it was set: at most `ttl`, and short of it by no more than the time that passed. */
-function expectTtl(actual: unknown, ttl: number, since: number): void {
-  expect(actual).toBeTypeOf("number");
-  expect(actual).toBeLessThanOrEqual(ttl);
-  // Redis TTL reports whole seconds, rounded down: one more second of slack.
-  expect(actual).toBeGreaterThanOrEqual(ttl - elapsed(since) - 1);
-}
 
 function pythonTtl(result: unknown): number {
   return Number((result as { ok: { $int: string } }).ok.$int);
@@ -224,7 +214,7 @@ describeWithServers("aiocache 0.12.3 and cachegen on one Redis and one config fi
   });
 
   it("TTLs: what one side sets, the other reads, including fractions, none and expire", async () => {
-    const pySet = performance.now();
+    const sincePySet = stopwatch();
     await python(
       ["set", "json", "t1", "v", 3600],
       ["add", "json", "t2", "v", 1800],
@@ -233,14 +223,14 @@ describeWithServers("aiocache 0.12.3 and cachegen on one Redis and one config fi
       ["set", "json", "t5", "v"],
     );
     const json = node("json");
-    expectTtl(await json.getTtl("t1"), 3600, pySet);
-    expectTtl(await json.getTtl("t2"), 1800, pySet);
-    expectTtl(await json.getTtl("t3"), 2700, pySet);
-    expectTtl(await json.getTtl("t4"), 1000.5, pySet);
+    expectTtlAfter(await json.getTtl("t1"), 3600, sincePySet());
+    expectTtlAfter(await json.getTtl("t2"), 1800, sincePySet());
+    expectTtlAfter(await json.getTtl("t3"), 2700, sincePySet());
+    expectTtlAfter(await json.getTtl("t4"), 1000.5, sincePySet());
     expect(await json.getTtl("t5")).toBeNull();
     expect(await json.getTtl("missing")).toBeUndefined();
 
-    const nodeSet = performance.now();
+    const sinceNodeSet = stopwatch();
     await json.set("n1", "v", { ttl: 3600 });
     await json.set("n2", "v", { ttl: "10m" });
     await json.multiSet([["n3", "v"]], { ttl: 2700 });
@@ -253,14 +243,14 @@ describeWithServers("aiocache 0.12.3 and cachegen on one Redis and one config fi
       ...["n1", "n2", "n3", "n4", "n5", "n6", "missing", "t1"].map((key): PythonOp => ["ttl", "json", key]),
       ["expire", "json", "n1", 100],
     );
-    expectTtl(pythonTtl(n1), 3600, nodeSet);
-    expectTtl(pythonTtl(n2), 600, nodeSet);
-    expectTtl(pythonTtl(n3), 2700, nodeSet);
-    expectTtl(pythonTtl(n4), 1800, nodeSet);
+    expectTtlAfter(pythonTtl(n1), 3600, sinceNodeSet());
+    expectTtlAfter(pythonTtl(n2), 600, sinceNodeSet());
+    expectTtlAfter(pythonTtl(n3), 2700, sinceNodeSet());
+    expectTtlAfter(pythonTtl(n4), 1800, sinceNodeSet());
     expect([n5, n6, missing]).toEqual([{ ok: py.int(-1) }, { ok: py.int(-1) }, { ok: py.int(-2) }]);
-    expectTtl(pythonTtl(t1), 200, nodeSet);
+    expectTtlAfter(pythonTtl(t1), 200, sinceNodeSet());
     expect(expired).toEqual({ ok: true });
-    expectTtl(await json.getTtl("n1"), 100, nodeSet);
+    expectTtlAfter(await json.getTtl("n1"), 100, sinceNodeSet());
   });
 
   it("counters under json and string: increments from both sides add up; a non-integer fails on both", async () => {

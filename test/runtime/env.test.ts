@@ -3,45 +3,48 @@ import { CacheRegistry, ConfigError, fromEnv } from "../../runtime/index.js";
 
 afterEach(() => vi.unstubAllEnvs());
 
-/** The ConfigError `build` throws, as class, code and message. */
-function configError(build: () => unknown) {
-  try {
-    build();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return { code: (error as ConfigError).code, message: (error as Error).message };
-  }
-  throw new Error("expected a ConfigError");
-}
-
 describe("${VAR} values out of a field's range name the variable", () => {
-  it("a port beyond 65535, from the dynamic registry", () => {
-    vi.stubEnv("REDIS_PORT", "70000");
-    const registry = new CacheRegistry({ r: { cache: "redis", port: "${REDIS_PORT}" } });
-    expect(configError(() => registry.create("r"))).toEqual({
-      code: "E_CONFIG",
-      message: expect.stringContaining(
-        'r.port: environment variable REDIS_PORT="70000" is not an integer from 1 to 65535',
-      ) as unknown,
-    });
-  });
+  const registry = new CacheRegistry({ r: { cache: "redis", port: "${REDIS_PORT}" } });
 
-  it("a cluster node's port of 0, as the generated file reads it", () => {
-    vi.stubEnv("NODE_PORT", "0");
-    expect(configError(() => fromEnv("${NODE_PORT}", "integer", "c.cluster.nodes[1].port"))).toEqual({
+  it.each([
+    [
+      "a port beyond 65535, from the dynamic registry",
+      "REDIS_PORT",
+      "70000",
+      () => registry.create("r"),
+      "r.port",
+      "1 to 65535",
+    ],
+    [
+      "a cluster node's port of 0, as the generated file reads it",
+      "NODE_PORT",
+      "0",
+      () => fromEnv("${NODE_PORT}", "integer", "c.cluster.nodes[1].port"),
+      "c.cluster.nodes[1].port",
+      "1 to 65535",
+    ],
+    [
+      "a max_size of 0",
+      "CACHE_MAX",
+      "0",
+      () => fromEnv("${CACHE_MAX}", "integer", "local.max_size"),
+      "local.max_size",
+      "1",
+    ],
+  ])("%s", (_, variable, value, read, path, range) => {
+    vi.stubEnv(variable, value);
+    const error = (() => {
+      try {
+        read();
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error).toMatchObject({
       code: "E_CONFIG",
       message: expect.stringContaining(
-        'c.cluster.nodes[1].port: environment variable NODE_PORT="0" is not an integer from 1 to 65535',
-      ) as unknown,
-    });
-  });
-
-  it("a max_size of 0", () => {
-    vi.stubEnv("CACHE_MAX", "0");
-    expect(configError(() => fromEnv("${CACHE_MAX}", "integer", "local.max_size"))).toEqual({
-      code: "E_CONFIG",
-      message: expect.stringContaining(
-        'local.max_size: environment variable CACHE_MAX="0" is not an integer from 1',
+        `${path}: environment variable ${variable}="${value}" is not an integer from ${range}`,
       ) as unknown,
     });
   });

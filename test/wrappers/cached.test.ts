@@ -2,6 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { cached, caches, CacheRegistry, MemoryCache } from "../../runtime/index.js";
 import { numbersOnly } from "../helpers/validators.js";
+import { expectTtlAfter, stopwatch } from "../helpers/timing.js";
 import { controlledCache, counting, errorLog } from "./helpers.js";
 
 describe("cached", () => {
@@ -193,11 +194,10 @@ describe("cached", () => {
       },
       { cache, ttl: 30, namespace: "wrapped:" },
     );
+    const elapsed = stopwatch();
     await load();
     expect(await cache.raw("keys")).toEqual(["wrapped:load()"]);
-    const ttl = await cache.getTtl("load()", { namespace: "wrapped:" });
-    expect(ttl).toBeGreaterThan(29);
-    expect(ttl).toBeLessThanOrEqual(30);
+    expectTtlAfter(await cache.getTtl("load()", { namespace: "wrapped:" }), 30, elapsed());
   });
 
   it("uses a fixed key, or keyBuilder's key as is", async () => {
