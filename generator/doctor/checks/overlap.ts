@@ -3,19 +3,27 @@ import type { PendingFinding } from "../finding.js";
 import { envNote, storePairs, type KeyspaceAlias, type StoredAlias } from "../keyspace.js";
 import { isEnvRef, type SharedStore } from "../stores.js";
 
+/** Aliases with one key prefix on one store. */
+interface Sharing {
+  readonly aliases: StoredAlias[];
+  readonly store: SharedStore;
+}
+
 /**
  * Aliases on one store whose keys meet: one key prefix begins the other (`overlapping-namespaces`),
- * or both are the same with different serializers (`namespace-serializer-conflict`; the same
- * prefix and serializer is taken as deliberate sharing). Aliases without a namespace are the
- * unnamespaced check's; a key_builder's layout is unknown, so it is never compared.
+ * or several share a prefix but not a serializer (`namespace-serializer-conflict`, once per prefix;
+ * the same prefix and serializer is taken as deliberate sharing). Aliases without a namespace are
+ * the unnamespaced check's; a key_builder's layout is unknown, so it is never compared.
  */
 export function overlappingNamespaces(aliases: readonly KeyspaceAlias[]): PendingFinding[] {
   const findings: PendingFinding[] = [];
+  const sharing = new Map<StoredAlias, Sharing>();
   for (const [a, b, store] of storePairs(aliases)) {
     if (!a.prefix || !b.prefix) continue;
     if (a.prefix === b.prefix) {
-      const [first, second] = [serializer(a.model), serializer(b.model)];
-      if (first !== second) findings.push(conflict(a, b, [first, second], store));
+      const group = sharing.get(a) ?? sharing.get(b) ?? { aliases: [], store };
+      for (const alias of [a, b]) if (!group.aliases.includes(alias)) group.aliases.push(alias);
+      sharing.set(a, group).set(b, group);
       continue;
     }
     // A `${VAR}` namespace is known only to equal the same reference.
@@ -23,17 +31,20 @@ export function overlappingNamespaces(aliases: readonly KeyspaceAlias[]): Pendin
     if (b.prefix.startsWith(a.prefix)) findings.push(overlap(a, b, store));
     else if (a.prefix.startsWith(b.prefix)) findings.push(overlap(b, a, store));
   }
+  for (const group of new Set(sharing.values())) {
+    if (new Set(group.aliases.map((a) => serializer(a.model))).size > 1) findings.push(conflict(group));
+  }
   return findings;
 }
 
 /** `outer`'s key prefix begins `inner`'s. */
 function overlap(outer: StoredAlias, inner: StoredAlias, store: SharedStore): PendingFinding {
   const rest = inner.prefix!.slice(outer.prefix!.length);
-  const same = `"${outer.name}" key "${rest}1" and "${inner.name}" key "1" are the same ${outer.store.backend === "redis" ? "Redis" : "memcached"} key "${inner.prefix!}1"`;
-  const consequence =
-    outer.store.backend === "redis"
-      ? `, and ${outer.name}.clear() deletes ${inner.name}'s entries too`
-      : " (cachegen keeps them apart only while the namespaces' generations differ; aiocache does not at all)";
+  const redis = outer.store.backend === "redis";
+  const same = `"${outer.name}" key "${rest}1" and "${inner.name}" key "1" are the same ${redis ? "Redis" : "memcached"} key "${inner.prefix!}1"`;
+  const consequence = redis
+    ? `, and ${outer.name}.clear() deletes ${inner.name}'s entries too`
+    : " (cachegen keeps them apart only while the namespaces' generations differ; aiocache does not at all)";
   return {
     segments: [outer.name, "namespace"],
     code: "overlapping-namespaces",
@@ -44,15 +55,18 @@ function overlap(outer: StoredAlias, inner: StoredAlias, store: SharedStore): Pe
   };
 }
 
-function conflict(a: StoredAlias, b: StoredAlias, serializers: string[], store: SharedStore): PendingFinding {
+/** Reported at the last alias of the group, naming each with its serializer. */
+function conflict({ aliases, store }: Sharing): PendingFinding {
+  const last = aliases[aliases.length - 1]!;
+  const named = aliases.map((a) => `"${a.name}" (${serializer(a.model)})`);
   return {
-    segments: [b.name, "namespace"],
+    segments: [last.name, "namespace"],
     code: "namespace-serializer-conflict",
     message:
-      `"${a.name}" and "${b.name}" share the key prefix ${a.prefix!}… on ${store.label} but not a serializer ` +
-      `(${serializers.join(" and ")}): each fails to read the other's entries, and clear() of either removes both` +
-      envNote([a.namespace, ...store.env]),
-    hint: "give one of them its own namespace, or both the same serializer if they are meant to share entries",
+      `${named.slice(0, -1).join(", ")} and ${named.at(-1)!} share the key prefix ${last.prefix!}… on ${store.label} ` +
+      `but not a serializer: each fails to read entries another wrote, and clear() of one removes them all` +
+      envNote([last.namespace, ...store.env]),
+    hint: "give each serializer its own namespace, or the aliases one serializer if they are meant to share entries",
   };
 }
 
