@@ -53,8 +53,3 @@ export function envNote(texts: readonly string[]): string {
   if (refs.length === 0) return "";
   return ` (judged from ${refs.join(", ")} as written: the same reference reads the same variable at run time)`;
 }
-
-/** A key prefix as findings show it: `sess:…`. */
-export function shownPrefix(text: string): string {
-  return `${text}…`;
-}

@@ -5,7 +5,7 @@ import type { AliasConfig, HostPort } from "../../runtime/config/types.js";
 import type { AliasModel } from "../config/model.js";
 
 /** A server's address as written; a part may be a `${VAR}` reference, compared as text. */
-interface Node {
+export interface Address {
   readonly host: string;
   readonly port: string;
 }
@@ -16,7 +16,7 @@ export interface Store {
   /** How Redis is reached; memcached is always a list of servers. */
   readonly topology: "server" | "cluster" | "sentinel" | "servers";
   /** The server, cluster seeds, sentinels or memcached servers. */
-  readonly nodes: readonly Node[];
+  readonly nodes: readonly Address[];
   /** The Redis database as written (`"0"`, `"${REDIS_DB}"`); empty for memcached. */
   readonly db: string;
   /** The master name the sentinels monitor. */
@@ -59,7 +59,7 @@ export function storeOf(model: AliasModel): Store | undefined {
 }
 
 /** The Redis server and database, from the fields or the `url` they override (SPEC §2). */
-function redisServer(config: AliasConfig): { topology: "server"; nodes: readonly Node[]; db: string } {
+function redisServer(config: AliasConfig): { topology: "server"; nodes: readonly Address[]; db: string } {
   // A `${REDIS_URL}` stands for every part it would give: equal references mean the same server.
   const ref = config.url !== undefined && isEnvRef(config.url) ? config.url : undefined;
   const url = config.url === undefined || ref !== undefined ? undefined : parseUrl(config.url, []);
@@ -89,22 +89,22 @@ export function isEnvRef(value: string): boolean {
 
 const LOOPBACK = new Set(["localhost", "127.0.0.1", "::1"]);
 
-function nodeKey({ host, port }: Node): string {
+function nodeKey({ host, port }: Address): string {
   const name = isEnvRef(host) ? host : host.toLowerCase();
   return `${LOOPBACK.has(name) ? "localhost" : name}\0${port}`;
 }
 
-function hostPort(node: HostPort): Node {
+function hostPort(node: HostPort): Address {
   return { host: node.host, port: String(node.port) };
 }
 
-function serverNode(server: string): Node {
+function serverNode(server: string): Address {
   if (isEnvRef(server)) return { host: server, port: server };
   const colon = server.lastIndexOf(":");
   return { host: server.slice(0, colon), port: server.slice(colon + 1) };
 }
 
-function label(store: Store, nodes: readonly Node[]): string {
+function label(store: Store, nodes: readonly Address[]): string {
   const addresses = nodes.map((n) => (n.host === n.port ? n.host : `${n.host}:${n.port}`)).join(", ");
   switch (store.topology) {
     case "server":

@@ -158,6 +158,12 @@ describe("which aliases share a store", () => {
     ]);
   });
 
+  it("names at most three other aliases on the store", () => {
+    const config = Object.fromEntries(["a", "b", "c", "d", "e"].map((n) => [n, redis({ namespace: n })]));
+    const [finding] = diagnose(aliasModels({ ...config, flat: { cache: "redis" } }));
+    expect(finding?.message).toContain('shares Redis 127.0.0.1:6379 db 0 with "a", "b", "c" and 2 more: ');
+  });
+
   it("takes equal ${VAR} references as equal, and nothing else about them", () => {
     const at = (endpoint: string, namespace: string) => redis({ endpoint, namespace });
     expect(findings({ x: at("${H}", "a"), y: at("${H}", "a:b") })).toEqual(["x.namespace overlapping-namespaces"]);

@@ -8,7 +8,9 @@ import type { KeyspaceAlias } from "../keyspace.js";
  */
 export function clusterHashTags(aliases: readonly KeyspaceAlias[]): PendingFinding[] {
   return aliases
-    .filter((a) => a.store?.topology === "cluster" && a.model.config.hash_tag !== true && a.prefix !== undefined)
+    .filter(
+      (a) => a.store?.topology === "cluster" && a.model.config.hash_tag !== true && a.model.keyBuilder === undefined,
+    )
     .map((a) => ({
       segments: [a.name, a.model.config.hash_tag === undefined ? "cluster" : "hash_tag"],
       code: "cluster-without-hash-tag",

@@ -2,6 +2,8 @@ import type { PendingFinding } from "../finding.js";
 import { envNote, storePairs, type KeyspaceAlias, type StoredAlias } from "../keyspace.js";
 import type { SharedStore, Store } from "../stores.js";
 
+const MAX_LISTED = 3;
+
 /**
  * An alias without namespace on a store another alias of the config uses: its `clear()` flushes the
  * whole database or server, the other aliases' entries included, and its keys share their space.
@@ -24,10 +26,16 @@ export function unnamespacedSharedStores(aliases: readonly KeyspaceAlias[]): Pen
     segments: [alias.name],
     code: "unnamespaced-shared-store",
     message:
-      `"${alias.name}" has no namespace and shares ${store.label} with ${others.join(", ")}: ` +
+      `"${alias.name}" has no namespace and shares ${store.label} with ${listed(others)}: ` +
       `${alias.name}.clear() ${flush(alias.store)}, theirs included, and its keys can collide with theirs${envNote(store.env)}`,
     hint: `set a namespace, e.g. "namespace": "${alias.name.replace(/[\s\p{Cc}]+/gu, "_")}", so clear() removes only this alias's keys`,
   }));
+}
+
+/** The first few names, then how many more. */
+function listed(names: readonly string[]): string {
+  const shown = names.slice(0, MAX_LISTED).join(", ");
+  return names.length > MAX_LISTED ? `${shown} and ${names.length - MAX_LISTED} more` : shown;
 }
 
 /** What `clear()` without a namespace does on the store (SPEC §5). */
