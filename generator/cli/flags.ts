@@ -6,6 +6,7 @@ export const COMMANDS = {
   generate: "validate the config and write the typed caches.ts",
   validate: "check the config and report every problem; write nothing",
   init: "write a starter cachegen.config.json with $schema",
+  doctor: "report keyspace hazards: overlapping namespaces, clear() on shared stores, cluster slots",
 } as const;
 
 /** A command name. */
@@ -29,7 +30,7 @@ export const FLAGS: readonly Flag[] = [
     short: "c",
     value: "file",
     description: "config file (default: cachegen.config.json|yaml|yml, else package.json#cachegen)",
-    commands: ["generate", "validate"],
+    commands: ["generate", "validate", "doctor"],
   },
   {
     name: "out",
@@ -49,7 +50,16 @@ export const FLAGS: readonly Flag[] = [
     description: "regenerate on every change to the config or a file it references",
     commands: ["generate"],
   },
-  { name: "json", description: "print the result as JSON (for CI annotations)", commands: ["generate", "validate"] },
+  {
+    name: "json",
+    description: "print the result as JSON (for CI annotations)",
+    commands: ["generate", "validate", "doctor"],
+  },
+  {
+    name: "strict",
+    description: "keyspace findings are errors (generate and validate then write nothing and exit 2)",
+    commands: ["generate", "validate", "doctor"],
+  },
   { name: "help", short: "h", description: "show this help" },
   { name: "version", short: "v", description: "print the version" },
 ];
@@ -160,7 +170,8 @@ export function helpText(command?: Command): string {
     "Options:",
     ...flags,
     "",
-    "Exit codes: 0 success or up to date, 1 drift (--check), 2 invalid config or usage, 3 I/O or environment error.",
+    "Exit codes: 0 success or up to date, 1 drift (--check) or doctor findings, 2 invalid config (or findings",
+    "under --strict) or usage, 3 I/O or environment error.",
     "",
   ].join("\n");
 }

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { cli } from "./run-cli.js";
+import { cli } from "../helpers/cli.js";
 
 const SEED = readFileSync(new URL("../../fixtures/seed/cachegen.config.json", import.meta.url), "utf8");
 const RED = "\x1b[31m";
@@ -47,7 +47,7 @@ describe("usage errors are one clean line, exit 2", () => {
     [["generate", "--config", "--check"], "--config needs a value: --config <file>"],
     [["generate", "--check=yes"], "--check takes no value"],
     [["genrate"], 'unknown command "genrate"; did you mean "generate"?'],
-    [["frobnicate"], 'unknown command "frobnicate"; commands: generate, validate, init'],
+    [["frobnicate"], 'unknown command "frobnicate"; commands: generate, validate, init, doctor'],
     [["generate", "extra"], 'unexpected argument "extra"'],
   ])("%j", async (argv, message) => {
     const { code, stdout, stderr } = await cli(dir, argv);

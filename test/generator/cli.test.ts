@@ -6,7 +6,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { main } from "../../generator/cli.js";
 import { FLAGS } from "../../generator/cli/flags.js";
-import { cli } from "./run-cli.js";
+import { cli } from "../helpers/cli.js";
 
 const SEED = readFileSync(new URL("../../fixtures/seed/cachegen.config.json", import.meta.url), "utf8");
 
