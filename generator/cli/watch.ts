@@ -15,6 +15,7 @@ const DEBOUNCE_MS = 80;
  */
 export async function watchAndGenerate(options: GenerateOptions, output: Output, signal: AbortSignal): Promise<void> {
   const cwd = options.cwd ?? process.cwd();
+  const config = options.config === undefined ? undefined : resolve(cwd, options.config);
   const watchers = new Map<string, FSWatcher>();
   let watched = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
@@ -22,21 +23,10 @@ export async function watchAndGenerate(options: GenerateOptions, output: Output,
   const shown = output.json ? output : { ...output, stdout: stamped(output.stdout), stderr: stamped(output.stderr) };
   const notice = (text: string) => shown.stderr.write(`${text}\n`);
 
-  const run = async () => {
-    let files: readonly string[] = [];
-    try {
-      const result = await generate(options);
-      report(result, shown);
-      files = [result.config, ...result.files];
-    } catch (error) {
-      shown.stderr.write(`${(error as Error).message}\n`);
-    }
-    const config = options.config === undefined ? undefined : resolve(cwd, options.config);
-    const before = watched;
+  /** Watches `files` (and the config named by --config), or where discovery looks while there are none. */
+  const follow = (files: readonly string[]) => {
     watched = new Set([...files.map((f) => resolve(cwd, f)), ...(config ? [config] : [])]);
-    // Nothing found yet: watch for a config to appear where discovery looks.
     if (watched.size === 0) for (const name of [...CONFIG_NAMES, "package.json"]) watched.add(resolve(cwd, name));
-    if (!sameSet(before, watched)) notice(`watching ${describeWatched(files, cwd)}; press Ctrl-C to stop`);
     for (const dir of new Set([...watched].map(dirname))) {
       if (watchers.has(dir)) continue;
       watchers.set(
@@ -54,6 +44,24 @@ export async function watchAndGenerate(options: GenerateOptions, output: Output,
     }
   };
 
+  const run = async () => {
+    const outcome = await generate(options).then(
+      (result) => ({ result }),
+      (error: unknown) => ({ error: error as Error }),
+    );
+    const files = "result" in outcome ? [outcome.result.config, ...outcome.result.files] : [];
+    const before = watched;
+    // Watching what this run read before printing its result: whoever edits a file once they see
+    // the result is seen.
+    follow(files);
+    if ("result" in outcome) report(outcome.result, shown);
+    else shown.stderr.write(`${outcome.error.message}\n`);
+    if (!sameSet(before, watched)) notice(`watching ${describeWatched(files, cwd)}; press Ctrl-C to stop`);
+  };
+
+  // Where the config is looked for is watched from the start, so an edit during the first
+  // generation is not missed.
+  follow([]);
   running = run();
   await running;
   await new Promise<void>((done) => signal.addEventListener("abort", () => done(), { once: true }));
