@@ -219,7 +219,7 @@ describe("cachegen generate --watch", () => {
     const running = main(["generate", "--watch"], { stdout: sink, stderr: sink, cwd: dir }, controller.signal);
     const waitFor = async (pattern: RegExp) => {
       for (let waited = 0; !pattern.test(chunks.join("")); waited += 25) {
-        if (waited > 10_000) throw new Error(`timed out waiting for ${pattern}; output:\n${chunks.join("")}`);
+        if (waited > 60_000) throw new Error(`timed out waiting for ${pattern}; output:\n${chunks.join("")}`);
         await sleep(25);
       }
       chunks.length = 0;

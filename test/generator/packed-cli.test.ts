@@ -111,7 +111,7 @@ describe("the cachegen bin of the packed package, in a fresh project", () => {
     const exited = new Promise<number | null>((done) => child.on("exit", done));
     const waitFor = async (pattern: RegExp) => {
       for (let waited = 0; !pattern.test(output); waited += 50) {
-        if (waited > 20_000) throw new Error(`timed out waiting for ${pattern}; output:\n${output}`);
+        if (waited > 60_000) throw new Error(`timed out waiting for ${pattern}; output:\n${output}`);
         await sleep(50);
       }
     };
