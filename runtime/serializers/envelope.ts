@@ -23,7 +23,7 @@ export interface EnvelopeMeta {
   /** When the value was produced (a loader's start, a `set` call), epoch ms. */
   readonly createdAt: number;
   /** When the value logically expires, epoch ms; `undefined` for never. */
-  readonly expiresAt: number | undefined;
+  readonly expiresAt?: number | undefined;
   /** The value's tags, for `deleteByTag`; empty for none. */
   readonly tags: readonly string[];
   /** Expired early (by `expire()` or a bus message): served only as a fail-safe fallback. */
@@ -40,7 +40,7 @@ export class EnvelopeEntry<V = unknown> implements EnvelopeMeta {
   constructor(
     readonly value: V,
     readonly createdAt: number,
-    readonly expiresAt: number | undefined = undefined,
+    readonly expiresAt?: number,
     readonly tags: readonly string[] = [],
     readonly stale = false,
   ) {}

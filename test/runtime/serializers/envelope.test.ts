@@ -61,7 +61,7 @@ describe("stored envelope", () => {
   });
 
   it("wraps each serializer's output so the serializer decodes the payload as it wrote it", () => {
-    const serializers = [new JsonSerializer(), new MsgPackSerializer(), new V8Serializer()];
+    const serializers = [new JsonSerializer<unknown>(), new MsgPackSerializer(), new V8Serializer()];
     for (const serializer of serializers) {
       for (const value of VALUES) {
         const stored = encodeEnvelope(meta({ tags: ["t"] }), bytesOf(serializer.encode(value)));
@@ -75,7 +75,7 @@ describe("stored envelope", () => {
   });
 
   it("is never mistaken for a serializer's plain output, and plain output is never taken for it", () => {
-    const plain = [new JsonSerializer(), new MsgPackSerializer(), new V8Serializer(), new StringSerializer()];
+    const plain = [new JsonSerializer<unknown>(), new MsgPackSerializer(), new V8Serializer(), new StringSerializer()];
     for (const serializer of plain) {
       for (const value of serializer.name === "string" ? VALUES.filter((v) => typeof v === "string") : VALUES) {
         const stored = bytesOf(serializer.encode(value as never));
