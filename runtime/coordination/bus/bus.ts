@@ -103,15 +103,18 @@ export class Bus {
     return this.#queue;
   }
 
-  /** Subscribes and starts the heartbeat; the bus is up once its first ping comes back. */
+  /**
+   * Starts the heartbeat and subscribes; the bus is up once its first ping comes back. Rejects when
+   * the first attempt to subscribe fails; the transport keeps trying, and the bus comes up by itself.
+   */
   async start(): Promise<void> {
     this.#running = true;
+    this.#timer ??= setInterval(() => this.#beat(), this.#heartbeatMs).unref();
     await this.#options.transport.subscribe(this.channel, {
       message: (payload) => this.#receive(payload),
       ready: () => void this.#send({ op: "ping", ts: this.#now() }),
       down: () => this.#down(),
     });
-    this.#timer ??= setInterval(() => this.#beat(), this.#heartbeatMs).unref();
   }
 
   /** Publishes an invalidation; resolves false when it failed and was queued for a retry. Never rejects. */
