@@ -38,7 +38,7 @@ describeWithServers("bus over Redis pub/sub", () => {
   };
 
   /** A bus on its own client, with every event recorded; resolves once it is up. */
-  const peer = async (options: RedisConnectionOptions, group: string) => {
+  const peer = async (options: RedisConnectionOptions, group: string, heartbeatMs?: number) => {
     const client = await connect(options);
     const connectionName = `cachegen-bus-test-${randomUUID().slice(0, 8)}`;
     const messages = new Recorder<Seen>();
@@ -47,6 +47,7 @@ describeWithServers("bus over Redis pub/sub", () => {
     const bus = new Bus({
       transport: new RedisPubSub({ client, where: "test", connectionName }),
       group,
+      heartbeatMs,
       onMessage: (message) => messages.push(message as Seen),
       onState: states.push,
       onRecover: recoveries.push,
@@ -178,6 +179,18 @@ describeWithServers("bus over Redis pub/sub", () => {
       await b.bus.publish(set(2));
       await a.messages.next();
       expect(a.messages.items.map((m) => (m.op === "set" ? m.keys : []))).toEqual([["n:2"]]);
+    });
+
+    it("goes down when its heartbeat stops coming back on a silent connection, and recovers", async () => {
+      const { proxy, options } = await proxied();
+      // No connection event tells of a stall: only the missing heartbeat (3 x 50 ms) does.
+      const a = await peer(options, group(), 50);
+      const mark = a.states.mark;
+      proxy.stall();
+      await a.states.next((state) => state === "down", mark);
+      proxy.resume();
+      await a.states.next((state) => state === "up", mark);
+      expect(a.recoveries.items).toContain("reconnect");
     });
 
     it("queues what it could not publish and delivers it once, after the connection is back", async () => {
