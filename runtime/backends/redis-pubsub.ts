@@ -70,7 +70,7 @@ export class RedisPubSub implements BusTransport {
   async subscribe(channel: string, listener: TransportListener): Promise<void> {
     const cluster = this.#client.isCluster;
     const subscriber = (this.#subscriber = this.#duplicate());
-    subscriber.on("error", (error) => (this.#lastError = error));
+    subscriber.on("error", (error) => this.#remember(error));
     subscriber.on(cluster ? "smessageBuffer" : "messageBuffer", (from, payload) => {
       if (from.toString() === channel) listener.message(payload);
     });

@@ -29,7 +29,8 @@ export interface BusOptions {
   readonly onMessage?: ((message: Invalidation, src: string) => void) | undefined;
   /** Invalidations may have been missed: drop every local entry the bus guards. Runs before `onState("up")`. */
   readonly onRecover?: ((reason: RecoverReason) => void) | undefined;
-  readonly onState?: ((state: BusState) => void) | undefined;
+  /** Every change of state, with what caused it (for logs and diagnostics). */
+  readonly onState?: ((state: BusState, reason: string) => void) | undefined;
   /** The clock, epoch ms. @default Date.now */
   readonly now?: (() => number) | undefined;
 }
@@ -113,7 +114,7 @@ export class Bus {
     await this.#options.transport.subscribe(this.channel, {
       message: (payload) => this.#receive(payload),
       ready: () => void this.#send({ op: "ping", ts: this.#now() }),
-      down: () => this.#down(),
+      down: (reason) => this.#down(reason),
     });
   }
 
@@ -181,17 +182,20 @@ export class Bus {
     if (this.#state === "up") return;
     if (this.#wasUp) this.#recover("reconnect");
     this.#wasUp = true;
-    this.#setState("up");
+    this.#setState("up", "own heartbeat received");
     void this.#flush();
   }
 
-  #down(): void {
+  #down(reason: string): void {
     this.#seqs.reset();
-    if (this.#state === "up") this.#setState("down");
+    if (this.#state === "up") this.#setState("down", reason);
   }
 
   #beat(): void {
-    if (this.#state === "up" && this.#now() - this.#pingBackAt > MISSED_BEATS * this.#heartbeatMs) this.#down();
+    const silentMs = this.#now() - this.#pingBackAt;
+    if (this.#state === "up" && silentMs > MISSED_BEATS * this.#heartbeatMs) {
+      this.#down(`no own heartbeat for ${silentMs} ms`);
+    }
     void this.#send({ op: "ping", ts: this.#now() });
     if (this.#state === "up") void this.#flush();
   }
@@ -211,8 +215,8 @@ export class Bus {
     this.#options.onRecover?.(reason);
   }
 
-  #setState(state: BusState): void {
+  #setState(state: BusState, reason: string): void {
     this.#state = state;
-    this.#options.onState?.(state);
+    this.#options.onState?.(state, reason);
   }
 }

@@ -11,6 +11,7 @@ function node(hub: MemoryHub, group = "g") {
   const messages: [Invalidation, string][] = [];
   const recoveries: RecoverReason[] = [];
   const states: BusState[] = [];
+  const reasons: string[] = [];
   const bus = new Bus({
     transport,
     group,
@@ -19,9 +20,12 @@ function node(hub: MemoryHub, group = "g") {
     now: () => Date.now(),
     onMessage: (message, src) => messages.push([withoutEnvelope(message), src]),
     onRecover: (reason) => recoveries.push(reason),
-    onState: (state) => states.push(state),
+    onState: (state, reason) => {
+      states.push(state);
+      reasons.push(reason);
+    },
   });
-  return { bus, transport, messages, recoveries, states };
+  return { bus, transport, messages, recoveries, states, reasons };
 }
 
 /** The invalidation a message carries, without the bus's own fields. */
@@ -102,6 +106,7 @@ describe("bus (on an in-process transport)", () => {
     const b = await started();
     a.transport.drop();
     expect(a.bus.state).toBe("down");
+    expect(a.reasons).toEqual(["own heartbeat received", "dropped"]);
     await b.bus.publish(set("n:missed"));
     await elapse();
     expect(a.messages).toEqual([]);
@@ -122,6 +127,7 @@ describe("bus (on an in-process transport)", () => {
     expect(a.bus.state).toBe("up");
     await elapse(HEARTBEAT);
     expect(a.bus.state).toBe("down");
+    expect(a.reasons.at(-1)).toMatch(/^no own heartbeat for \d+ ms$/);
     expect(a.recoveries).toEqual([]);
     a.transport.resume();
     await elapse();
