@@ -125,7 +125,13 @@ describe("tag stores", () => {
       describeTagStore(() => ({
         open: (ns) => {
           const { host, port } = inject("memcached");
-          const settings = { servers: [{ host, port }], poolSize: 1, itemSize: 1 << 20, generationTtlMs: 0 };
+          const settings = {
+            servers: [{ host, port }],
+            poolSize: 1,
+            itemSize: 1 << 20,
+            generationTtlMs: 0,
+            stallMs: undefined,
+          };
           const backend = opened(new MemcachedStore(settings));
           return { tags: casTagStore(backend, ns), backend };
         },
