@@ -3,6 +3,7 @@ import { dirname, relative, resolve } from "node:path";
 import { unifiedDiff } from "./check/diff.js";
 import type { SemanticChange } from "./check/change.js";
 import { findConfig } from "./config/find.js";
+import { GENERATED_MARK } from "./emit/banner.js";
 import type { Problem } from "./problems.js";
 import { generateSource } from "./source.js";
 import { inProcess, type Toolchain } from "./toolchain/toolchain.js";
@@ -66,19 +67,44 @@ export async function generate(options: GenerateOptions = {}): Promise<GenerateR
   const base = { config: configPath, out: shown(cwd, result.out), aliases: result.models.length, files: result.files };
   const ms = () => Math.round(performance.now() - started);
   if (options.validateOnly) return { status: "valid", ...base, ms: ms() };
-  const current = await readFile(result.out, "utf8").catch((error: unknown) => {
+  const files = await Promise.all(
+    result.outputs.map(async (file) => ({ ...file, current: await readGenerated(file.path, file.text === undefined) })),
+  );
+  const changed = files.filter((file) => file.current !== file.text);
+  if (options.check) {
+    if (changed.length === 0) return { status: "current", ...base, ms: ms() };
+    const diff = changed
+      .map(({ path, current, text }) =>
+        unifiedDiff(current ?? "", text ?? "", [
+          current === undefined ? "/dev/null" : shown(cwd, path),
+          text === undefined ? "/dev/null" : shown(cwd, path),
+        ]),
+      )
+      .join("");
+    const main = files[0]!;
+    const { semanticChanges } = await import("./check/summary.js");
+    return { status: "drift", ...base, ms: ms(), diff, changes: semanticChanges(main.current ?? "", result.text) };
+  }
+  if (changed.length === 0) return { status: "unchanged", ...base, ms: ms() };
+  // The typed module last: until it is written, it imports nothing the others lack.
+  for (const { path, text } of changed.reverse()) {
+    if (text === undefined) await rm(path);
+    else await writeAtomically(path, text);
+  }
+  return { status: "written", ...base, ms: ms() };
+}
+
+/**
+ * A generated file's text on disk, `undefined` when missing. With `generatedOnly` (a file this
+ * config no longer generates, to remove), a file cachegen did not write counts as missing: it is
+ * the user's, and stays.
+ */
+async function readGenerated(path: string, generatedOnly: boolean): Promise<string | undefined> {
+  const text = await readFile(path, "utf8").catch((error: unknown) => {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw error;
   });
-  if (options.check) {
-    if (current === result.text) return { status: "current", ...base, ms: ms() };
-    const diff = unifiedDiff(current ?? "", result.text, [current === undefined ? "/dev/null" : base.out, base.out]);
-    const { semanticChanges } = await import("./check/summary.js");
-    return { status: "drift", ...base, ms: ms(), diff, changes: semanticChanges(current ?? "", result.text) };
-  }
-  if (current === result.text) return { status: "unchanged", ...base, ms: ms() };
-  await writeAtomically(result.out, result.text);
-  return { status: "written", ...base, ms: ms() };
+  return generatedOnly && !text?.startsWith(GENERATED_MARK) ? undefined : text;
 }
 
 async function writeAtomically(file: string, text: string): Promise<void> {

@@ -51,7 +51,9 @@ export type { ConfigProblem } from "./errors.js";
 export type { Duration, DurationUnit } from "./duration.js";
 export type { AliasConfig, CachesConfig, EnvRef, HostPort, PluginConfig, SerializerConfig } from "./config/types.js";
 export { CacheRegistry } from "./registry.js";
-export type { AliasMap, AnyCache, CacheMap, RegistryOptions, SerializerValue, UnknownAlias } from "./registry.js";
+export { TypedCacheRegistry } from "./typed-registry.js";
+export type { AliasMap, AnyCache, CacheMap, RegistryOptions, SerializerValue } from "./registry.js";
+export type { CheckedAlias, NoPlugins, UnknownAliasMessage } from "./alias-check.js";
 export { fromEnv } from "./config/env.js";
 export { validatorRequire } from "./config/validator-helpers.js";
 export type { EnvKind, EnvValues } from "./config/env.js";
@@ -65,7 +67,6 @@ export type { StampedeOptions } from "./wrappers/stampede.js";
 export { multiCached } from "./wrappers/multi-cached.js";
 export type {
   MultiCached,
-  MultiCachedControls,
   MultiCachedFunctionOptions,
   MultiCachedOptions,
   MultiCachingDecorator,
@@ -73,7 +74,8 @@ export type {
 } from "./wrappers/multi-cached.js";
 export { cachedControls, multiCachedControls } from "./wrappers/wrap.js";
 export type { CachingDecorator } from "./wrappers/wrap.js";
-export type { CachedControls, CachedOptions } from "./wrappers/engine.js";
+export type { CachedOptions } from "./wrappers/engine.js";
+export type { CachedControls, MultiCachedControls } from "./wrappers/controls.js";
 export type { CacheChoice } from "./wrappers/cache-choice.js";
 export type { CacheErrorContext, CacheErrorHandler, CacheSwitches, WrapperOptions } from "./wrappers/options.js";
 export type { KeyOptions } from "./wrappers/call-key.js";

@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -30,16 +30,22 @@ describe("golden fixtures", () => {
     expect(valid).toEqual(["backends", "env", "schema-ref", "seed", "type-ref", "user-module", "yaml"]);
   });
 
-  it.each(valid)("%s generates its committed caches.ts", async (name) => {
+  it.each(valid)("%s generates its committed caches.ts, and validators module when it has one", async (name) => {
     const result = await generateFixture(name);
     if (!result.ok) throw new Error(result.problems.map(formatProblem).join("\n"));
-    await expect(result.text).toMatchFileSnapshot(join(FIXTURES, name, "caches.ts"));
+    for (const { path, text } of result.outputs) {
+      if (text === undefined) expect(existsSync(path), `${path} is not generated`).toBe(false);
+      else await expect(text).toMatchFileSnapshot(path);
+    }
   });
 
-  it("the demo's committed examples/basic/caches.ts is current", async () => {
+  it("the demo's committed examples/basic/caches.ts and validators module are current", async () => {
     const path = fileURLToPath(new URL("../../examples/basic/cachegen.config.yaml", import.meta.url));
     const result = await generateSource({ source: { path, text: readFileSync(path, "utf8") } });
-    expect(result.ok && result.text).toBe(readFileSync(join(path, "..", "caches.ts"), "utf8"));
+    if (!result.ok) throw new Error(result.problems.map(formatProblem).join("\n"));
+    for (const { path: file, text } of result.outputs) {
+      expect(existsSync(file) ? readFileSync(file, "utf8") : undefined, file).toBe(text);
+    }
   });
 
   it("every golden and example type-checks against the runtime (fixtures/tsconfig.json)", async () => {
