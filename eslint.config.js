@@ -13,7 +13,11 @@ export default defineConfig(
       ".vitest-servers/",
       "fixtures/",
       "examples/**/caches.ts",
+      "examples/**/caches.validators.*",
       "**/*.generated.ts",
+      // Code that must not compile, each line with the error it expects (test/types/matrix.test.ts).
+      "test/types/diagnostics/",
+      "test/types/readme/",
     ],
   },
   js.configs.recommended,

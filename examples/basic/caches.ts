@@ -40,8 +40,11 @@ const config = {
   },
 } as const;
 
-/** The config's type: `caches.getAliasConfig(alias)` is its entry for that alias. */
-export type CacheConfig = typeof config;
+/**
+ * The config's type: `caches.getAliasConfig(alias)` is its entry for that alias. An interface, so
+ * hovers show its name rather than the whole literal.
+ */
+export interface CacheConfig extends Readonly<typeof config> {}
 
 /** Every alias in the config. */
 export type CacheAlias = "default" | "sessions";

@@ -42,7 +42,7 @@ const ENV_TYPE = { string: "string", integer: "number", duration: "Duration", bo
  */
 export const RESERVED_NAMES: ReadonlySet<string> = new Set([
   ...["TypedCacheRegistry", "config", "CacheConfig", "CacheAlias", "CacheValues", "CacheTypes", "caches"],
-  ...["Duration", "JsonValue", "NoPlugins", "SerializerValue", "fromEnv", "InstanceType"],
+  ...["Duration", "JsonValue", "NoPlugins", "SerializerValue", "fromEnv", "InstanceType", "Readonly"],
   ...Object.values(BACKEND_CLASS),
   ...Object.values(PLUGIN_CLASS),
 ]);
