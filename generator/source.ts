@@ -91,10 +91,15 @@ export async function generateSource(input: SourceInput): Promise<SourceResult> 
   // json-schema-to-typescript and ajv load only for configs that use them: loading is most of a
   // cold run's time.
   const schemas = new Map([...references.schemas].map(([alias, resolved]) => [alias, resolved.schema]));
-  const types: SchemaTypes =
+  const compiled =
     schemas.size === 0
-      ? { declarations: "", types: new Map(), names: new Set() }
-      : await (await import("./types/schema-types.js")).schemaTypes(schemas, toolchain);
+      ? { types: { declarations: "", types: new Map<string, string>(), names: new Set<string>() } }
+      : await (await import("./types/schema-types.js")).schemaTypesOrProblems(schemas, toolchain);
+  if ("problems" in compiled) {
+    pending.push(...compiled.problems);
+    return fail();
+  }
+  const types: SchemaTypes = compiled.types;
   for (const name of [...types.names].filter((n) => RESERVED_NAMES.has(n))) {
     const alias = [...schemas.keys()].find((a) => types.types.get(a) === name) ?? [...schemas.keys()][0]!;
     pending.push({

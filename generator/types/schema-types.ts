@@ -1,5 +1,6 @@
 import type { JSONSchema } from "json-schema-to-typescript";
 import { pascalCase } from "../emit/literal.js";
+import type { PendingProblem } from "../problems.js";
 import type { Toolchain } from "../toolchain/toolchain.js";
 import { tsMorph } from "../ts-morph.js";
 
@@ -53,6 +54,14 @@ export async function schemaTypes(
   const text = await compiled;
   const project = new Project({ useInMemoryFileSystem: true, skipLoadingLibFiles: true });
   const file = project.createSourceFile("types.ts", text);
+  // A `tsType` keyword is copied in as written: it must at least be TypeScript.
+  const [syntax] = project.getProgram().getSyntacticDiagnostics(file);
+  if (syntax !== undefined) {
+    const message = syntax.getMessageText();
+    throw new Error(
+      `its TypeScript does not parse (${typeof message === "string" ? message : message.getMessageText()})`,
+    );
+  }
   const carrier = file.getInterfaceOrThrow(ROOT);
   carrier.getProperties().forEach((property, i) => types.set(order[i]!, property.getTypeNodeOrThrow().getText()));
   // Skipped rather than removed: a removal makes ts-morph re-parse the file.
@@ -64,4 +73,27 @@ export async function schemaTypes(
     .map((s) => s.getText(true))
     .join("\n\n");
   return { declarations, types, names };
+}
+
+/**
+ * {@link schemaTypes}, or, when json-schema-to-typescript fails on the config's schemas, which
+ * aliases it fails on and why (each retried alone to find them).
+ */
+export async function schemaTypesOrProblems(
+  schemas: ReadonlyMap<string, object | boolean>,
+  toolchain: Toolchain,
+): Promise<{ readonly types: SchemaTypes } | { readonly problems: PendingProblem[] }> {
+  const problem = (alias: string, error: unknown): PendingProblem => ({
+    segments: [alias, "serializer", "schema"],
+    message: `cannot turn this schema into a TypeScript type: ${(error as Error).message}`,
+  });
+  try {
+    return { types: await schemaTypes(schemas, toolchain) };
+  } catch (error) {
+    const problems: PendingProblem[] = [];
+    for (const [alias, schema] of schemas) {
+      await schemaTypes(new Map([[alias, schema]]), toolchain).catch((e: unknown) => problems.push(problem(alias, e)));
+    }
+    return { problems: problems.length > 0 ? problems : [problem([...schemas.keys()][0]!, error)] };
+  }
 }

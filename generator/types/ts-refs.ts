@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import type { ExportedDeclarations, Project, SourceFile } from "ts-morph";
 import { closest, type Segments } from "../../runtime/config/problems.js";
@@ -52,6 +52,7 @@ export function tsRefChecker(configFile: string): TsRefChecker {
       const shown = `./${posixRelative(configDir, file)}`;
       const problem = (message: string): RefCheck => ({ problems: [{ segments, message }], typeParameters: 0, file });
       if (!existsSync(file)) return problem(`${shown} does not exist (paths are relative to the config file)`);
+      if (!statSync(file).isFile()) return problem(`${shown} is a folder; name a TypeScript file in it`);
       const exports = sourceFile(file).getExportedDeclarations();
       const declaration = exports.get(name)?.[0];
       if (declaration === undefined) {
@@ -62,6 +63,12 @@ export function tsRefChecker(configFile: string): TsRefChecker {
       }
       const mismatch = kindMismatch(declaration, kind);
       if (mismatch !== undefined) return problem(`${shown}#${name} is ${mismatch}`);
+      const required = kind === "type" ? requiredTypeParameters(declaration) : [];
+      if (required.length > 0) {
+        return problem(
+          `${shown}#${name} is generic (<${required.join(", ")}>); export an alias that fills them in (type My${name} = ${name}<…>) and name that`,
+        );
+      }
       const typeParameters = tsMorph().Node.isClassDeclaration(declaration)
         ? declaration.getTypeParameters().length
         : 0;
@@ -77,6 +84,16 @@ export function tsRefChecker(configFile: string): TsRefChecker {
       };
     },
   };
+}
+
+/** The type parameters of a declaration that have no default: a type reference must fill them in. */
+function requiredTypeParameters(declaration: ExportedDeclarations): string[] {
+  const { Node } = tsMorph();
+  if (!Node.isTypeParametered(declaration)) return [];
+  return declaration
+    .getTypeParameters()
+    .filter((p) => p.getDefault() === undefined)
+    .map((p) => p.getName());
 }
 
 function kindMismatch(declaration: ExportedDeclarations, kind: RefKind): string | undefined {

@@ -1,7 +1,9 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { main } from "../../generator/cli.js";
 import { generateSource } from "../../generator/source.js";
 import { formatProblem } from "../../generator/problems.js";
 
@@ -52,5 +54,16 @@ describe("invalid fixtures", () => {
     expect(result.ok).toBe(false);
     const lines = result.ok ? [] : result.problems.map(formatProblem);
     await expect(`${lines.join("\n")}\n`).toMatchFileSnapshot(join(FIXTURES, name, "expected.txt"));
+  });
+
+  it.each(invalid)("%s: cachegen validate exits 2 (invalid config), never 3 (I/O)", async (name) => {
+    const config = readdirSync(join(FIXTURES, name)).find((f) => f.startsWith("cachegen.config."))!;
+    const quiet = new Writable({ write: (_chunk, _encoding, done) => done() });
+    const code = await main(["validate", "--config", config], {
+      stdout: quiet,
+      stderr: quiet,
+      cwd: join(FIXTURES, name),
+    });
+    expect(code).toBe(2);
   });
 });
