@@ -148,12 +148,14 @@ async function measure(contender: Contender, ops: number, concurrency: number): 
   return ops / seconds;
 }
 
-function rotate<T>(items: readonly T[], by: number): T[] {
+/** `items` rotated left by `by`: round `by`'s running order. */
+export function rotate<T>(items: readonly T[], by: number): T[] {
   const k = by % items.length;
   return [...items.slice(k), ...items.slice(0, k)];
 }
 
-function quantile(values: readonly number[], q: number): number {
+/** The `q` quantile of `values`, interpolated. */
+export function quantile(values: readonly number[], q: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   const pos = (sorted.length - 1) * q;
   const lo = Math.floor(pos);
