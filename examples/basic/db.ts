@@ -6,17 +6,18 @@ const rows = new Map<string, Session>([
   ["grace", { user: "grace", roles: ["editor", "viewer"] }],
 ]);
 
+const row = (id: string): Session =>
+  rows.get(id) ?? { user: id, roles: ["viewer"] };
+
 export const db = {
   /** How many queries ran, so the demo can show the cache saving them. */
   queries: 0,
-  async session(id: string): Promise<Session> {
+  session(id: string): Promise<Session> {
     db.queries++;
-    return rows.get(id) ?? { user: id, roles: ["viewer"] };
+    return Promise.resolve(row(id));
   },
-  async sessions(ids: readonly string[]): Promise<Map<string, Session>> {
+  sessions(ids: readonly string[]): Promise<Map<string, Session>> {
     db.queries++;
-    return new Map(
-      ids.map((id) => [id, rows.get(id) ?? { user: id, roles: ["viewer"] }]),
-    );
+    return Promise.resolve(new Map(ids.map((id) => [id, row(id)])));
   },
 };

@@ -5,6 +5,16 @@ export interface JsonSyntaxError {
   readonly message: string;
 }
 
+/** Ends the scan at the first error. */
+class Stop extends Error {
+  constructor(
+    readonly offset: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 /**
  * Finds the first syntax error in `text` by the JSON grammar (RFC 8259). `JSON.parse` says what is
  * wrong but not always where (V8 leaves the position out of some messages), and a YAML parser
@@ -13,16 +23,21 @@ export interface JsonSyntaxError {
 export function jsonSyntaxError(text: string): JsonSyntaxError | undefined {
   let i = 0;
   const fail = (message: string): never => {
-    throw { offset: i, message } satisfies JsonSyntaxError;
+    throw new Stop(i, message);
   };
   const found = () => (i >= text.length ? "the end of the file" : JSON.stringify(text[i]));
   const space = () => {
     while (i < text.length && " \t\n\r".includes(text[i]!)) i++;
   };
-  const expect = (char: string, what: string) => {
+  /** Consumes `char` if it is next (after whitespace). */
+  const take = (char: string): boolean => {
     space();
-    if (text[i] !== char) fail(`expected ${what}, found ${found()}`);
+    if (text[i] !== char) return false;
     i++;
+    return true;
+  };
+  const expect = (char: string, what: string) => {
+    if (!take(char)) fail(`expected ${what}, found ${found()}`);
   };
   const string = () => {
     i++;
@@ -40,37 +55,31 @@ export function jsonSyntaxError(text: string): JsonSyntaxError | undefined {
   };
   const value = (): void => {
     space();
-    const c = text[i];
-    if (c === "{") {
-      i++;
-      space();
-      if (text[i] === "}") return void i++;
+    if (take("{")) {
+      if (take("}")) return;
       for (;;) {
         space();
         if (text[i] !== '"') fail(`expected a double-quoted property name, found ${found()}`);
         string();
         expect(":", '":" after the property name');
         value();
-        space();
-        if (text[i] === "}") return void i++;
+        if (take("}")) return;
         expect(",", '"," or "}" after a property value');
       }
-    }
-    if (c === "[") {
-      i++;
-      space();
-      if (text[i] === "]") return void i++;
+    } else if (take("[")) {
+      if (take("]")) return;
       for (;;) {
         value();
-        space();
-        if (text[i] === "]") return void i++;
+        if (take("]")) return;
         expect(",", '"," or "]" after an array element');
       }
+    } else if (text[i] === '"') {
+      string();
+    } else {
+      const literal = /^(?:true|false|null|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?)/.exec(text.slice(i, i + 400));
+      if (literal === null) fail(`expected a value, found ${found()}`);
+      else i += literal[0].length;
     }
-    if (c === '"') return string();
-    const literal = /^(?:true|false|null|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?)/.exec(text.slice(i, i + 400));
-    if (literal === null) fail(`expected a value, found ${found()}`);
-    i += literal![0].length;
   };
   try {
     value();
@@ -78,7 +87,8 @@ export function jsonSyntaxError(text: string): JsonSyntaxError | undefined {
     if (i < text.length) fail(`unexpected ${found()} after the end of the JSON value`);
     return undefined;
   } catch (error) {
+    if (error instanceof Stop) return { offset: error.offset, message: error.message };
     if (error instanceof RangeError) return { offset: i, message: "nested too deeply to read" };
-    return error as JsonSyntaxError;
+    throw error;
   }
 }

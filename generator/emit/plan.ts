@@ -6,7 +6,7 @@ import { moduleRefs, type AliasModel, type ClassRef, type ModuleRef } from "../c
 import { posixRelative } from "../paths.js";
 import type { SchemaTypes } from "../types/schema-types.js";
 import type { EmitInput, ImportName, UserImport } from "./emit.js";
-import { literal, propertyKey } from "./literal.js";
+import { literal } from "./literal.js";
 import { withValidators } from "./validator-module.js";
 
 /** What planning needs besides the alias models. */

@@ -58,9 +58,14 @@ const ALIAS_NAMES = [
   "x".repeat(200),
 ];
 
+/** One of `items` (not empty), chosen by `rand`. */
+function choose<T>(rand: () => number, items: readonly T[]): T {
+  return items[Math.floor(rand() * items.length)]!;
+}
+
 /** A random value of any kind, weighted toward what config fields and schemas hold. */
 function value(rand: () => number, extras: string, depth = 0): unknown {
-  const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)]!;
+  const pick = <T>(items: readonly T[]): T => choose(rand, items);
   const choices: (() => unknown)[] = [
     () => pick(["", "memory", "redis", "memcached", "aiocache.RedisCache", "./nope.ts#X", "./nope.ts"]),
     () => pick(["json", "string", "pickle", "msgpack", "v8", "null", "timing", "hit_miss_ratio", "set", "both"]),
@@ -137,21 +142,20 @@ const TITLES = [
  * schema retitled or given an oddly named property, a namespace of odd characters.
  */
 function benign(copy: Record<string, unknown>, rand: () => number): void {
-  const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)]!;
-  const aliases = Object.keys(copy).filter((k) => !k.startsWith("$"));
-  const alias = pick(aliases);
-  if (alias === undefined) return;
+  const pick = <T>(items: readonly T[]): T => choose(rand, items);
+  const alias = pick(Object.keys(copy).filter((k) => !k.startsWith("$")));
   const op = rand();
   if (op < 0.35) {
     const renamed = pick(ODD);
     if (!(renamed in copy)) {
       copy[renamed] = copy[alias];
-      delete copy[alias];
+      Reflect.deleteProperty(copy, alias);
     }
     return;
   }
-  const config = copy[alias] as Record<string, unknown> | undefined;
-  if (config === null || typeof config !== "object") return;
+  const found: unknown = copy[alias];
+  if (typeof found !== "object" || found === null) return;
+  const config = found as Record<string, unknown>;
   if (op < 0.55) {
     config["namespace"] = pick(ODD);
     return;
@@ -175,7 +179,7 @@ function benign(copy: Record<string, unknown>, rand: () => number): void {
 /** Zero to three structural mutations of `data` (a deep copy), sometimes after a benign one. */
 function mutate(data: unknown, rand: () => number, extras: string): unknown {
   const copy = structuredClone(data) as Record<string, unknown>;
-  const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)]!;
+  const pick = <T>(items: readonly T[]): T => choose(rand, items);
   const kept = rand() < 0.4;
   if (kept) benign(copy, rand);
   for (let n = Math.floor(rand() * 3) + (kept ? 0 : 1); n > 0; n--) {
@@ -190,7 +194,7 @@ function mutate(data: unknown, rand: () => number, extras: string): unknown {
       const alias = pick(keys.filter((k) => !k.startsWith("$")).concat("default"));
       node[pick([...ALIAS_NAMES, `${alias}_copy`])] = structuredClone(node[alias] ?? { cache: "memory" });
     } else if (op < 0.35 && keys.length > 0) {
-      delete node[pick(keys)];
+      Reflect.deleteProperty(node, pick(keys));
     } else if (op < 0.75 && keys.length > 0) {
       node[Array.isArray(node) ? Number(pick(keys)) : pick(keys)] = value(rand, extras);
     } else if (!Array.isArray(node)) {

@@ -28,7 +28,7 @@ function diagnosticsByLine(output: string): Map<string, string[]> {
       found.set(at, last);
       last.push(head[3]!);
     } else if (line.startsWith(" ") && last !== undefined) {
-      last[last.length - 1] += `\n${line.trim()}`;
+      last.push(`${last.pop() ?? ""}\n${line.trim()}`);
     } else if (line.trim() !== "") {
       found.set(`(no file):${line}`, [line]);
       last = undefined;
