@@ -141,7 +141,7 @@ describe("cachegen generate --check", () => {
     expect(drift.code).toBe(1);
     expect(readFileSync(join(dir, "caches.ts"), "utf8")).toBe(before);
     expect(drift.stdout).toMatch(/^--- caches\.ts\n\+\+\+ caches\.ts\n@@ /);
-    expect(drift.stdout).toContain("\n-  default: MemoryCache<string, readonly []>;\n");
+    expect(drift.stdout).toContain("\n-  default: MemoryCache<string, NoPlugins>;\n");
     expect(drift.stdout).toContain(
       [
         "Semantic changes:",
