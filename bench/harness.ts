@@ -154,7 +154,7 @@ export function rotate<T>(items: readonly T[], by: number): T[] {
   return [...items.slice(k), ...items.slice(0, k)];
 }
 
-/** The `q` quantile of `values`, interpolated. */
+/** The q-quantile (0..1) of the values, interpolated between neighbours. */
 export function quantile(values: readonly number[], q: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   const pos = (sorted.length - 1) * q;

@@ -31,7 +31,8 @@ export interface MemcachedCacheOptions<
   generationTtl?: Duration;
 }
 
-const DEFAULT_PORT = 11211;
+/** The memcached port when the config names none. */
+export const DEFAULT_PORT = 11211;
 const DEFAULT_ITEM_SIZE = 1024 * 1024;
 const DEFAULT_GENERATION_TTL = 1;
 
