@@ -1,5 +1,5 @@
 import { dirname, resolve } from "node:path";
-import type { Segments } from "../../runtime/config/problems.js";
+import { formatPath, type Segments } from "../../runtime/config/problems.js";
 import { posixRelative } from "../paths.js";
 import type { PendingProblem } from "../problems.js";
 import { schemaShapeProblem } from "./schema-shape.js";
@@ -100,7 +100,8 @@ function resolveRefs(schema: object | boolean, segments: Segments, state: Resolv
       if (!loaded.ok) return {};
       doc = loaded.doc;
     }
-    const key = `${targetFile}#${pointer}`;
+    // An inline schema is its own document: its `#` is that alias's schema, not the config file.
+    const key = `${targetFile === configFile ? formatPath(segments) : targetFile}#${pointer}`;
     const known = targets.get(key);
     if (known === RESOLVING) return fail("is part of a cycle of $refs that never reaches a schema");
     if (targets.has(key)) return known;
@@ -153,7 +154,8 @@ function resolveRefs(schema: object | boolean, segments: Segments, state: Resolv
     problems.push({ segments: [...segments, ...shape.segments], message: `not a valid JSON Schema: ${shape.message}` });
     return { schema, files: [], problems };
   }
-  const resolved = walk(schema, configFile, schema, segments, segments) as object | boolean;
+  // Resolved as the target of `#`, so a `$ref` back to the root is the root itself, not a copy.
+  const resolved = follow("#", configFile, schema, segments) as object | boolean;
   return { schema: resolved, files: [...files], problems };
 }
 

@@ -3,6 +3,7 @@ import { pascalCase } from "../emit/literal.js";
 import type { PendingProblem } from "../problems.js";
 import type { Toolchain } from "../toolchain/toolchain.js";
 import { tsMorph } from "../ts-morph.js";
+import type { SourceFile, TypeNode } from "ts-morph";
 
 /** Value types compiled from schemas: the declarations, and each alias's type expression. */
 export interface SchemaTypes {
@@ -62,6 +63,12 @@ export async function schemaTypes(
       `its TypeScript does not parse (${typeof message === "string" ? message : message.getMessageText()})`,
     );
   }
+  const circular = circularAlias(file);
+  if (circular !== undefined) {
+    throw new Error(
+      `its type ${circular} is nothing but a reference to itself, which TypeScript rejects; give it a type of its own`,
+    );
+  }
   const carrier = file.getInterfaceOrThrow(ROOT);
   carrier.getProperties().forEach((property, i) => types.set(order[i]!, property.getTypeNodeOrThrow().getText()));
   // Skipped rather than removed: a removal makes ts-morph re-parse the file.
@@ -73,6 +80,25 @@ export async function schemaTypes(
     .map((s) => s.getText(true))
     .join("\n\n");
   return { declarations, types, names };
+}
+
+/**
+ * A type alias that is, through unions, intersections and other aliases only, itself: what a schema
+ * that is nothing but a `$ref` to itself (`allOf: [{ $ref: "#" }]`) compiles to, and what TypeScript
+ * rejects ("circularly references itself"). A reference inside an object or array type is fine.
+ */
+function circularAlias(file: SourceFile): string | undefined {
+  const { Node } = tsMorph();
+  const bare = (node: TypeNode): string[] => {
+    if (Node.isTypeReference(node)) return [node.getTypeName().getText()];
+    if (Node.isUnionTypeNode(node) || Node.isIntersectionTypeNode(node)) return node.getTypeNodes().flatMap(bare);
+    if (Node.isParenthesizedTypeNode(node)) return bare(node.getTypeNode());
+    return [];
+  };
+  const edges = new Map(file.getTypeAliases().map((a) => [a.getName(), bare(a.getTypeNodeOrThrow())]));
+  const reaches = (from: string, to: string, seen: Set<string>): boolean =>
+    (edges.get(from) ?? []).some((next) => next === to || (!seen.has(next) && reaches(next, to, seen.add(next))));
+  return [...edges.keys()].find((name) => reaches(name, name, new Set()));
 }
 
 /**
