@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { backendName, pluginName, serializerName } from "../runtime/config/names.js";
+import { backendName, pluginName, serializerName } from "../runtime/config/builtins.js";
 import { configProblems } from "../runtime/config/validate.js";
 import schema from "../schema/cachegen.schema.json" with { type: "json" };
 // @ts-expect-error: a plain .mjs build script without types

@@ -1,14 +1,16 @@
 import { toSeconds, type Duration } from "../../runtime/duration.js";
 import { parseEnvRef } from "../../runtime/config/env.js";
 import type { Segments } from "../../runtime/config/problems.js";
+import { isAliasKey } from "../../runtime/config/validate.js";
 import {
+  BUILTINS,
   backendName,
   pluginName,
   serializerName,
   type BackendName,
   type PluginName,
   type SerializerName,
-} from "../../runtime/config/names.js";
+} from "../../runtime/config/builtins.js";
 import type { AliasConfig, EnvRef, PluginConfig } from "../../runtime/config/types.js";
 
 /** User code named as `./path/to/module.ts#Export`, relative to the config file. */
@@ -52,8 +54,6 @@ export interface AliasModel {
   readonly namespace: string | undefined;
 }
 
-const DEFAULT_SERIALIZER: Record<BackendName, SerializerName> = { memory: "null", redis: "json", memcached: "json" };
-
 /** `./models.ts#User` → `{ from: "./models.ts", name: "User" }`. */
 function moduleRef(ref: string): ModuleRef {
   const hash = ref.lastIndexOf("#");
@@ -66,7 +66,7 @@ function moduleRef(ref: string): ModuleRef {
  */
 export function aliasModels(config: Record<string, unknown>): AliasModel[] {
   return Object.keys(config)
-    .filter((name) => !name.startsWith("$"))
+    .filter(isAliasKey)
     .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
     .map((name) => aliasModel(name, config[name] as AliasConfig));
 }
@@ -82,7 +82,7 @@ function aliasModel(name: string, config: AliasConfig): AliasModel {
       serializer !== undefined
         ? classRef(serializer.class, serializerName)
         : "builtin" in backend
-          ? { builtin: DEFAULT_SERIALIZER[backend.builtin] }
+          ? { builtin: BUILTINS.backends[backend.builtin].serializer }
           : undefined,
     plugins: (config.plugins ?? []).map((p: PluginConfig) => classRef(p.class, pluginName)),
     keyBuilder: config.key_builder === undefined ? undefined : moduleRef(config.key_builder),

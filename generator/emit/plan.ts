@@ -1,6 +1,7 @@
 import { dirname, resolve } from "node:path";
 import { parseEnvRef } from "../../runtime/config/env.js";
 import { formatPath } from "../../runtime/config/problems.js";
+import { BUILTINS, type PluginName } from "../../runtime/config/builtins.js";
 import { envKindAt } from "../../runtime/config/env-kinds.js";
 import { moduleRefs, type AliasModel, type ClassRef, type ModuleRef } from "../config/model.js";
 import { posixRelative } from "../paths.js";
@@ -22,22 +23,13 @@ export interface PlanContext {
   readonly fingerprint: string;
 }
 
-const BACKEND_CLASS = { memory: "MemoryCache", redis: "RedisCache", memcached: "MemcachedCache" } as const;
-const PLUGIN_CLASS = { hit_miss_ratio: "HitMissRatioPlugin", timing: "TimingPlugin" } as const;
-const SERIALIZER_VALUE = {
-  null: "unknown",
-  string: "string",
-  json: "JsonValue",
-  v8: "unknown",
-  msgpack: "unknown",
-} as const;
 
 /** Names the template declares and the runtime names it may import: no schema type or import may take them. */
 export const RESERVED_NAMES: ReadonlySet<string> = new Set([
   ...["CacheRegistry", "config", "CacheAlias", "CacheValues", "CacheTypes", "caches"],
   ...["JsonValue", "SerializerValue", "ValueValidator", "fromEnv", "validatorRequire"],
-  ...Object.values(BACKEND_CLASS),
-  ...Object.values(PLUGIN_CLASS),
+  ...Object.values(BUILTINS.backends).map((b) => b.className),
+  ...Object.values(BUILTINS.plugins).map((p) => p.className),
 ]);
 
 /**
@@ -62,7 +54,7 @@ export function plan(
     const pluginTuple = `readonly [${plugins.join(", ")}]`;
     let cacheType: string;
     if ("builtin" in model.backend) {
-      const cls = BACKEND_CLASS[model.backend.builtin];
+      const cls = BUILTINS.backends[model.backend.builtin].className;
       use(cls);
       // The tuple is explicit even when empty: it is what makes `plugins[0]` a compile error there.
       cacheType = `${cls}<${valueType}, ${pluginTuple}>`;
@@ -129,19 +121,20 @@ function valueTypeOf(
     use("SerializerValue");
     return `SerializerValue<typeof ${local(serializer.module)}>`;
   }
-  const value = SERIALIZER_VALUE[serializer.builtin];
+  const value = BUILTINS.serializers[serializer.builtin].valueType;
   if (value === "JsonValue") use(value);
   return value;
 }
 
 function pluginType(
-  plugin: ClassRef<"hit_miss_ratio" | "timing">,
+  plugin: ClassRef<PluginName>,
   local: (ref: ModuleRef) => string,
   use: (name: string) => void,
 ) {
   if ("module" in plugin) return `InstanceType<typeof ${local(plugin.module)}>`;
-  use(PLUGIN_CLASS[plugin.builtin]);
-  return PLUGIN_CLASS[plugin.builtin];
+  const cls = BUILTINS.plugins[plugin.builtin].className;
+  use(cls);
+  return cls;
 }
 
 interface Imports {

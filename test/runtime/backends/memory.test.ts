@@ -2,7 +2,7 @@ import { execFile } from "node:child_process";
 import { setTimeout as sleep } from "node:timers/promises";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { JsonSerializer, MemoryCache, NullSerializer } from "../../../runtime/index.js";
+import { ConfigError, JsonSerializer, MemoryCache, NullSerializer } from "../../../runtime/index.js";
 import { describeConformance } from "../../helpers/conformance.js";
 
 describeConformance({
@@ -48,7 +48,18 @@ describe("MemoryCache", () => {
     await cache.set("c", 3);
     expect(await cache.multiGet(["a", "b", "c"])).toEqual([1, undefined, 3]);
     expect(await cache.raw("size")).toBe(2);
-    expect(() => new MemoryCache({ maxSize: 0 })).toThrow(/max_size must be a positive integer/);
+    const error = (() => {
+      try {
+        return new MemoryCache({ maxSize: 0 });
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error).toMatchObject({
+      code: "E_CONFIG",
+      message: expect.stringMatching(/maxSize: 0 is not a positive integer/),
+    });
   });
 
   it("reclaims expired keys in the background without a read", async () => {

@@ -1,0 +1,119 @@
+import type { MaybePromise } from "../backends/backend.js";
+import { epochMs, errorCode, operationChannel, type EventListener, type OperationEvent } from "../events.js";
+import type { BasePlugin, HookContext } from "../plugins/base.js";
+import type { OperationHooks } from "../plugins/hooks.js";
+
+/** Who watches one cache's operations besides the channel's subscribers. */
+export interface Observation {
+  readonly alias: string | undefined;
+  readonly backend: string;
+  /** Plugins' `onOperation` and the cache's telemetry listener. */
+  readonly listeners: readonly EventListener<OperationEvent>[];
+}
+
+/** Collects a cache's event listeners once, at construction. */
+export function observation(
+  alias: string | undefined,
+  backend: string,
+  plugins: readonly BasePlugin[],
+  telemetry: EventListener<OperationEvent> | undefined,
+): Observation {
+  const listeners = plugins.flatMap((p) => (p.onOperation === undefined ? [] : [p.onOperation.bind(p)]));
+  if (telemetry !== undefined) listeners.push(telemetry);
+  return { alias, backend, listeners };
+}
+
+/** Whether an operation needs an event: checked per call, since a channel subscriber may come at any time. */
+export function observe(observation: Observation): boolean {
+  return observation.listeners.length > 0 || operationChannel.hasSubscribers;
+}
+
+/**
+ * Runs an operation between its plugins' `pre` hooks (in order; a throw aborts) and `post` hooks
+ * (with `took` and `result`), and reports its event once the store call has settled.
+ */
+export function observed<R>(
+  observation: Observation,
+  hooks: OperationHooks | undefined,
+  context: HookContext,
+  call: () => MaybePromise<R>,
+  settle: (result: MaybePromise<R>) => Promise<R>,
+): Promise<R> {
+  if (hooks !== undefined) return hooked(observation, hooks, context, call, settle);
+  const start = performance.now();
+  let pending: Promise<R>;
+  try {
+    pending = settle(call());
+  } catch (error) {
+    report(observation, context, start, undefined, error, true);
+    throw error;
+  }
+  if (!observe(observation)) return pending;
+  return pending.then(
+    (result) => {
+      report(observation, context, start, result, undefined, false);
+      return result;
+    },
+    (error: unknown) => {
+      report(observation, context, start, undefined, error, true);
+      throw error;
+    },
+  );
+}
+
+async function hooked<R>(
+  observation: Observation,
+  hooks: OperationHooks,
+  context: HookContext,
+  call: () => MaybePromise<R>,
+  settle: (result: MaybePromise<R>) => Promise<R>,
+): Promise<R> {
+  for (const hook of hooks.pre) await hook(context);
+  const start = performance.now();
+  let result: R;
+  try {
+    result = await settle(call());
+  } catch (error) {
+    if (observe(observation)) report(observation, context, start, undefined, error, true);
+    throw error;
+  }
+  context.took = (performance.now() - start) / 1000;
+  context.result = result;
+  if (observe(observation)) report(observation, context, start, result, undefined, false);
+  for (const hook of hooks.post) await hook(context);
+  return result;
+}
+
+function report(
+  observation: Observation,
+  context: HookContext,
+  start: number,
+  result: unknown,
+  error: unknown,
+  failed: boolean,
+): void {
+  const duration = performance.now() - start;
+  const op = context.op;
+  const keyCount = op === "multiGet" || op === "multiSet" ? context.keys!.length : context.key === undefined ? 0 : 1;
+  const hits = op === "get" ? (result === undefined ? 0 : 1) : op === "multiGet" ? countHits(result) : undefined;
+  const event: OperationEvent = {
+    alias: observation.alias,
+    backend: observation.backend,
+    operation: op,
+    keyCount,
+    hits,
+    outcome: failed ? "error" : hits === undefined ? "ok" : hits === keyCount ? "hit" : "miss",
+    errorCode: failed ? errorCode(error) : undefined,
+    error,
+    startTime: epochMs(start),
+    duration,
+  };
+  for (const listener of observation.listeners) listener(event);
+  if (operationChannel.hasSubscribers) operationChannel.publish(event);
+}
+
+function countHits(result: unknown): number {
+  let hits = 0;
+  for (const value of result as readonly unknown[]) if (value !== undefined) hits++;
+  return hits;
+}
