@@ -23,7 +23,6 @@ export interface PlanContext {
   readonly fingerprint: string;
 }
 
-
 /** Names the template declares and the runtime names it may import: no schema type or import may take them. */
 export const RESERVED_NAMES: ReadonlySet<string> = new Set([
   ...["CacheRegistry", "config", "CacheAlias", "CacheValues", "CacheTypes", "caches"],
@@ -126,11 +125,7 @@ function valueTypeOf(
   return value;
 }
 
-function pluginType(
-  plugin: ClassRef<PluginName>,
-  local: (ref: ModuleRef) => string,
-  use: (name: string) => void,
-) {
+function pluginType(plugin: ClassRef<PluginName>, local: (ref: ModuleRef) => string, use: (name: string) => void) {
   if ("module" in plugin) return `InstanceType<typeof ${local(plugin.module)}>`;
   const cls = BUILTINS.plugins[plugin.builtin].className;
   use(cls);

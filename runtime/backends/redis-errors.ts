@@ -15,6 +15,17 @@ export function replyCode(error: unknown): string | undefined {
 }
 
 /**
+ * ioredis refuses, before sending, an auto-pipelined command whose keys span cluster slots, with a
+ * plain `Error` (no class, no code): its message is all there is to tell it from a lost connection.
+ */
+function crossSlotInPipeline(error: unknown): boolean {
+  return (
+    error instanceof Error &&
+    error.message.startsWith("All the keys in a pipeline command should belong to the same slot")
+  );
+}
+
+/**
  * Turns an ioredis failure into a {@link BackendError} that keeps it as `cause` and says what to do.
  * `lastConnectionError` is the client's most recent connection error, which names the real problem
  * (refused credentials, say) when a command only reports that the connection is down.
@@ -33,7 +44,7 @@ export function redisError(error: unknown, where: string, lastConnectionError?: 
       { cause: error },
     );
   }
-  if (code === "CROSSSLOT") {
+  if (code === "CROSSSLOT" || crossSlotInPipeline(error)) {
     return new BackendError(
       "redis",
       `${prefix}: keys of one command are in different cluster slots (${message}). Set hash_tag so a namespace shares one slot.`,

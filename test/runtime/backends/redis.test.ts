@@ -107,7 +107,7 @@ describeWithServers("redis (single server)", () => {
       expect(() => new RedisCache({ sentinels: [{ host, port }] })).toThrow(/sentinels need sentinel_name/);
       expect(() => new RedisCache({ url: "redis://h/x" })).toThrow(/path \/x is not a database index/);
       expect(() => new RedisCache({ serializer: new NullSerializer() })).toThrow(
-        /null serializer keeps objects in memory; Redis stores bytes/,
+        /serializer: the null serializer keeps objects in memory; redis stores bytes/,
       );
     });
 
