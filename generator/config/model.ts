@@ -27,8 +27,8 @@ export type ClassRef<N extends string> = { readonly builtin: N } | { readonly mo
 /** One module reference of an alias: what it must name, and where under the alias the config names it. */
 export interface ModuleUse {
   readonly ref: ModuleRef;
-  /** A class cachegen constructs, or the `key_builder` function. */
-  readonly kind: "class" | "function";
+  /** A cache class (`cache`), another class cachegen constructs, or the `key_builder` function. */
+  readonly kind: "cache" | "class" | "function";
   readonly segments: Segments;
 }
 
@@ -98,7 +98,7 @@ function aliasModel(name: string, config: AliasConfig): AliasModel {
 /** Every module reference of an alias, in config order: backend, serializer, plugins, key_builder. */
 export function moduleRefs(model: AliasModel): ModuleUse[] {
   const uses: ModuleUse[] = [];
-  if ("module" in model.backend) uses.push({ ref: model.backend.module, kind: "class", segments: ["cache"] });
+  if ("module" in model.backend) uses.push({ ref: model.backend.module, kind: "cache", segments: ["cache"] });
   if (model.serializer !== undefined && "module" in model.serializer) {
     uses.push({ ref: model.serializer.module, kind: "class", segments: ["serializer", "class"] });
   }

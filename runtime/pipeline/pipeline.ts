@@ -10,7 +10,7 @@ import type {
 import { withDeadline } from "../deadline.js";
 import { leaseMillis, timeoutMillis, timerMillis, toMillis, toSeconds, type Duration } from "../duration.js";
 import { CacheTimeoutError, ConfigError, KeyExistsError } from "../errors.js";
-import type { EventListener, OperationEvent } from "../events.js";
+import { operationChannel, type EventListener, type OperationEvent } from "../events.js";
 import type { Operation } from "../operations.js";
 import type { BasePlugin } from "../plugins/base.js";
 import { hookTable, type HookTable } from "../plugins/hooks.js";
@@ -49,6 +49,8 @@ export class Pipeline<V = unknown, P extends readonly BasePlugin[] = readonly Ba
   readonly #keyBuilder: CacheOptions["keyBuilder"];
   readonly #hooks: HookTable;
   readonly #observation: Observation;
+  /** `get` has no hooks or listeners, so a call without options can skip {@link run}'s general steps. */
+  readonly #directGet: boolean;
 
   constructor(
     backend: Backend,
@@ -78,12 +80,14 @@ export class Pipeline<V = unknown, P extends readonly BasePlugin[] = readonly Ba
     this.disabled = options.disabled ?? process.env["CACHEGEN_DISABLE"] === "1";
     this.codec = new ValueCodec(this.serializer, options.validator, options.validate);
     this.#observation = observation(this.alias, backend.name, this.plugins, listener);
+    this.#directGet = !this.disabled && this.#hooks.get === undefined && this.#observation.listeners.length === 0;
   }
 
   /** Reads a key; `undefined` on a miss unless `default` is given. Stored falsy values come back as is. */
   get(key: string, options: GetOptions<V> & { default: V }): Promise<V>;
   get(key: string, options?: GetOptions<V>): Promise<V | undefined>;
   get(key: string, options?: GetOptions<V>): Promise<V | undefined> {
+    if (options === undefined && this.#directGet && !operationChannel.hasSubscribers) return this.#get(key);
     if (this.disabled) return Promise.resolve(options?.default);
     const read = this.run("get", [key, options], options, key, NO_KEYS, (k, ns) =>
       this.codec.decodeStored(k, this.backend.get(k, ns)),
@@ -271,6 +275,23 @@ export class Pipeline<V = unknown, P extends readonly BasePlugin[] = readonly Ba
   /** The TTL a write uses: the call's, else the cache's default. */
   protected ttlOf(options: SetOptions | undefined): TtlMs {
     return options === undefined || options.ttl === undefined ? this.#ttlMs : toMillis(options.ttl, "ttl");
+  }
+
+  /** {@link get} by {@link run}'s steps, with nothing allocated for hooks or events: the hot path of a memory hit. */
+  #get(key: string): Promise<V | undefined> {
+    try {
+      const k = this.buildKey(key, this.namespace);
+      const stored = this.backend.get(k, this.namespace);
+      if (!(stored instanceof Promise)) return Promise.resolve(this.codec.decode(k, stored));
+      return this.#settle(
+        "get",
+        k,
+        undefined,
+        stored.then((s) => this.codec.decode(k, s)),
+      );
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   /** A backend's answer as the caller's promise: the deadline applies only to an answer still pending. */
