@@ -17,6 +17,7 @@ import {
   PeriodicExportingMetricReader,
 } from "@opentelemetry/sdk-metrics";
 import {
+  cachegenMetrics,
   HitMissRatioPlugin,
   JsonSerializer,
   openTelemetry,
@@ -34,12 +35,15 @@ const keys = Array.from({ length: KEYS }, (_, i) => `bench:${i}`);
 const text = "x".repeat(100);
 const object = { id: 1, name: "cached value", tags: ["a", "b"] };
 
-/** An OpenTelemetry SDK meter provider that aggregates for real and exports only at shutdown. */
+/** An OpenTelemetry SDK meter provider whose reader takes cachegen's metrics, exporting once a second. */
 function meterProvider(): MeterProvider {
   const exporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
-  return new MeterProvider({
-    readers: [new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: 3_600_000 })],
+  const reader = new PeriodicExportingMetricReader({
+    exporter,
+    exportIntervalMillis: 1000,
+    metricProducers: [cachegenMetrics],
   });
+  return new MeterProvider({ readers: [reader] });
 }
 
 const STRINGS = "cachegen RedisCache (string, no plugins)";
@@ -56,7 +60,7 @@ function peers(host: string, port: number): RemotePeer[] {
     serializer: new StringSerializer(),
     namespace: "cg",
     alias: "bench",
-    telemetry: openTelemetry({ meterProvider: meters, traces: false }),
+    telemetry: openTelemetry({ traces: false }),
   });
   const json = new RedisCache({
     endpoint: host,

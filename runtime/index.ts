@@ -87,5 +87,7 @@ export { OptimisticLock } from "./coordination/optimistic-lock.js";
 
 export { CHANNELS } from "./events.js";
 export type { EventListener, LoaderEvent, OperationEvent, Outcome } from "./events.js";
-export { enableTelemetry, openTelemetry, TELEMETRY_NAMES } from "./telemetry/otel.js";
-export type { MeterProviderLike, TelemetryOptions, TracerProviderLike } from "./telemetry/otel.js";
+export { cachegenMetrics, METRIC_NAMES } from "./telemetry/metrics.js";
+export type { OperationMetrics } from "./telemetry/metrics.js";
+export { enableTelemetry, openTelemetry } from "./telemetry/otel.js";
+export type { TelemetryOptions, TracerProviderLike } from "./telemetry/otel.js";

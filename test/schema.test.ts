@@ -101,7 +101,12 @@ describe("schema/cachegen.schema.json", () => {
 
   it("binds every built-in of the one table to the class it names", async () => {
     const runtime = (await import("../runtime/index.js")) as Record<string, unknown>;
-    for (const group of [BUILTINS.backends, BUILTINS.serializers, BUILTINS.plugins]) {
+    const groups: Record<string, { className: string; spellings: readonly string[] }>[] = [
+      BUILTINS.backends,
+      BUILTINS.serializers,
+      BUILTINS.plugins,
+    ];
+    for (const group of groups) {
       for (const [name, { className, spellings }] of Object.entries(group)) {
         expect(typeof runtime[className], className).toBe("function");
         expect(spellings, name).toContain(name);

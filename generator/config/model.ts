@@ -11,7 +11,7 @@ import {
   type PluginName,
   type SerializerName,
 } from "../../runtime/config/builtins.js";
-import type { AliasConfig, EnvRef, PluginConfig } from "../../runtime/config/types.js";
+import type { AliasConfig, PluginConfig } from "../../runtime/config/types.js";
 
 /** User code named as `./path/to/module.ts#Export`, relative to the config file. */
 export interface ModuleRef {
@@ -114,7 +114,8 @@ function classRef<N extends string>(name: string, canonical: (name: string) => N
   return builtin === undefined ? { module: moduleRef(name) } : { builtin };
 }
 
-function seconds(value: Duration | EnvRef | undefined): number | null | string | undefined {
+/** A duration as written (the schema types it as a number, a string or null), in seconds, or the `${VAR}` itself. */
+function seconds(value: number | string | null | undefined): number | null | string | undefined {
   if (typeof value === "string" && parseEnvRef(value) !== undefined) return value;
   return value === undefined ? undefined : toSeconds(value as Duration);
 }

@@ -1,5 +1,6 @@
 import type { MaybePromise } from "../backends/backend.js";
 import { epochMs, errorCode, operationChannel, type EventListener, type OperationEvent } from "../events.js";
+import type { Operation } from "../operations.js";
 import type { BasePlugin, HookContext } from "../plugins/base.js";
 import type { OperationHooks } from "../plugins/hooks.js";
 
@@ -28,40 +29,58 @@ export function observe(observation: Observation): boolean {
   return observation.listeners.length > 0 || operationChannel.hasSubscribers;
 }
 
-/**
- * Runs an operation between its plugins' `pre` hooks (in order; a throw aborts) and `post` hooks
- * (with `took` and `result`), and reports its event once the store call has settled.
- */
-export function observed<R>(
-  observation: Observation,
-  hooks: OperationHooks | undefined,
-  context: HookContext,
-  call: () => MaybePromise<R>,
-  settle: (result: MaybePromise<R>) => Promise<R>,
-): Promise<R> {
-  if (hooks !== undefined) return hooked(observation, hooks, context, call, settle);
-  const start = performance.now();
-  let pending: Promise<R>;
-  try {
-    pending = settle(call());
-  } catch (error) {
-    report(observation, context, start, undefined, error, true);
-    throw error;
+/** One operation being watched: what its event will say besides the outcome. */
+export class Watch {
+  readonly #start = performance.now();
+
+  constructor(
+    readonly observation: Observation,
+    readonly op: Operation,
+    /** Keys the operation touched. */
+    readonly keyCount: number,
+  ) {}
+
+  /** Reports the outcome once `pending` settles, and hands on its result or error unchanged. */
+  settle<R>(pending: Promise<R>): Promise<R> {
+    return pending.then(
+      (result) => {
+        this.report(result, undefined, false);
+        return result;
+      },
+      (error: unknown) => {
+        this.report(undefined, error, true);
+        throw error;
+      },
+    );
   }
-  if (!observe(observation)) return pending;
-  return pending.then(
-    (result) => {
-      report(observation, context, start, result, undefined, false);
-      return result;
-    },
-    (error: unknown) => {
-      report(observation, context, start, undefined, error, true);
-      throw error;
-    },
-  );
+
+  /** Builds the event and hands it to the listeners and the channel's subscribers. */
+  report(result: unknown, error: unknown, failed: boolean): void {
+    const duration = performance.now() - this.#start;
+    const { observation, op, keyCount } = this;
+    const hits = op === "get" ? (result === undefined ? 0 : 1) : op === "multiGet" ? countHits(result) : undefined;
+    const event: OperationEvent = {
+      alias: observation.alias,
+      backend: observation.backend,
+      operation: op,
+      keyCount,
+      hits,
+      outcome: failed ? "error" : hits === undefined ? "ok" : hits === keyCount ? "hit" : "miss",
+      errorCode: failed ? errorCode(error) : undefined,
+      error,
+      startTime: epochMs(this.#start),
+      duration,
+    };
+    for (const listener of observation.listeners) listener(event);
+    if (operationChannel.hasSubscribers) operationChannel.publish(event);
+  }
 }
 
-async function hooked<R>(
+/**
+ * Runs an operation between its plugins' `pre` hooks (in order; a throw aborts) and `post` hooks
+ * (with `took` and `result`), reporting its event when someone listens.
+ */
+export async function hooked<R>(
   observation: Observation,
   hooks: OperationHooks,
   context: HookContext,
@@ -69,47 +88,21 @@ async function hooked<R>(
   settle: (result: MaybePromise<R>) => Promise<R>,
 ): Promise<R> {
   for (const hook of hooks.pre) await hook(context);
+  const keyCount = context.keys!.length > 0 ? context.keys!.length : context.key === undefined ? 0 : 1;
+  const watch = observe(observation) ? new Watch(observation, context.op, keyCount) : undefined;
   const start = performance.now();
   let result: R;
   try {
     result = await settle(call());
   } catch (error) {
-    if (observe(observation)) report(observation, context, start, undefined, error, true);
+    watch?.report(undefined, error, true);
     throw error;
   }
   context.took = (performance.now() - start) / 1000;
   context.result = result;
-  if (observe(observation)) report(observation, context, start, result, undefined, false);
+  watch?.report(result, undefined, false);
   for (const hook of hooks.post) await hook(context);
   return result;
-}
-
-function report(
-  observation: Observation,
-  context: HookContext,
-  start: number,
-  result: unknown,
-  error: unknown,
-  failed: boolean,
-): void {
-  const duration = performance.now() - start;
-  const op = context.op;
-  const keyCount = op === "multiGet" || op === "multiSet" ? context.keys!.length : context.key === undefined ? 0 : 1;
-  const hits = op === "get" ? (result === undefined ? 0 : 1) : op === "multiGet" ? countHits(result) : undefined;
-  const event: OperationEvent = {
-    alias: observation.alias,
-    backend: observation.backend,
-    operation: op,
-    keyCount,
-    hits,
-    outcome: failed ? "error" : hits === undefined ? "ok" : hits === keyCount ? "hit" : "miss",
-    errorCode: failed ? errorCode(error) : undefined,
-    error,
-    startTime: epochMs(start),
-    duration,
-  };
-  for (const listener of observation.listeners) listener(event);
-  if (operationChannel.hasSubscribers) operationChannel.publish(event);
 }
 
 function countHits(result: unknown): number {

@@ -10,13 +10,13 @@ import type {
 import { withDeadline } from "../deadline.js";
 import { leaseMillis, timeoutMillis, timerMillis, toMillis, toSeconds, type Duration } from "../duration.js";
 import { CacheTimeoutError, ConfigError, KeyExistsError } from "../errors.js";
-import { operationChannel, type EventListener, type OperationEvent } from "../events.js";
+import type { EventListener, OperationEvent } from "../events.js";
 import type { Operation } from "../operations.js";
 import type { BasePlugin } from "../plugins/base.js";
 import { hookTable, type HookTable } from "../plugins/hooks.js";
 import type { Serializer } from "../serializers/serializer.js";
 import { ValueCodec } from "./codec.js";
-import { observation, observe, observed, type Observation } from "./observe.js";
+import { hooked, observation, observe, Watch, type Observation } from "./observe.js";
 
 const NO_KEYS: readonly string[] = [];
 
@@ -49,7 +49,7 @@ export class Pipeline<V = unknown, P extends readonly BasePlugin[] = readonly Ba
   readonly #keyBuilder: CacheOptions["keyBuilder"];
   readonly #hooks: HookTable;
   readonly #observation: Observation;
-  /** `get` has no hooks or listeners, so a call without options can skip {@link run}'s general steps. */
+  /** `get` has no hooks, so a call without options can skip {@link run}'s general steps. */
   readonly #directGet: boolean;
 
   constructor(
@@ -80,14 +80,14 @@ export class Pipeline<V = unknown, P extends readonly BasePlugin[] = readonly Ba
     this.disabled = options.disabled ?? process.env["CACHEGEN_DISABLE"] === "1";
     this.codec = new ValueCodec(this.serializer, options.validator, options.validate);
     this.#observation = observation(this.alias, backend.name, this.plugins, listener);
-    this.#directGet = !this.disabled && this.#hooks.get === undefined && this.#observation.listeners.length === 0;
+    this.#directGet = !this.disabled && this.#hooks.get === undefined;
   }
 
   /** Reads a key; `undefined` on a miss unless `default` is given. Stored falsy values come back as is. */
   get(key: string, options: GetOptions<V> & { default: V }): Promise<V>;
   get(key: string, options?: GetOptions<V>): Promise<V | undefined>;
   get(key: string, options?: GetOptions<V>): Promise<V | undefined> {
-    if (options === undefined && this.#directGet && !operationChannel.hasSubscribers) return this.#get(key);
+    if (options === undefined && this.#directGet) return this.#get(key);
     if (this.disabled) return Promise.resolve(options?.default);
     const read = this.run("get", [key, options], options, key, NO_KEYS, (k, ns) =>
       this.codec.decodeStored(k, this.backend.get(k, ns)),
@@ -228,9 +228,9 @@ export class Pipeline<V = unknown, P extends readonly BasePlugin[] = readonly Ba
 
   /**
    * Runs one operation: builds its key(s) in the namespace in effect, then makes the store call
-   * under the deadline. When plugins hook it, or anyone listens for its events, it goes through
-   * {@link observed}; otherwise it is a direct call returning one promise. Nothing it throws, a key
-   * builder included, escapes synchronously.
+   * under the deadline, between its plugins' hooks if it has any, reporting its event if anyone
+   * listens; otherwise it is a direct call returning one promise. Nothing it throws, a key builder
+   * included, escapes synchronously.
    */
   protected run<R>(
     op: Operation,
@@ -245,12 +245,19 @@ export class Pipeline<V = unknown, P extends readonly BasePlugin[] = readonly Ba
       const key = rawKey === undefined ? "" : this.buildKey(rawKey, ns);
       const keys = rawKeys.length === 0 ? NO_KEYS : rawKeys.map((k) => this.buildKey(k, ns));
       const hooks = this.#hooks[op];
-      if (hooks !== undefined || observe(this.#observation)) {
+      if (hooks !== undefined) {
         const context = { cache: this, op, args, key: rawKey === undefined ? undefined : key, keys };
         const settle = (result: MaybePromise<R>) => this.#settle(op, key, options, result);
-        return observed(this.#observation, hooks, context, () => call(key, ns, keys), settle);
+        return hooked(this.#observation, hooks, context, () => call(key, ns, keys), settle);
       }
-      return this.#settle(op, key, options, call(key, ns, keys));
+      if (!observe(this.#observation)) return this.#settle(op, key, options, call(key, ns, keys));
+      const watch = new Watch(this.#observation, op, keys.length > 0 ? keys.length : rawKey === undefined ? 0 : 1);
+      try {
+        return watch.settle(this.#settle(op, key, options, call(key, ns, keys)));
+      } catch (error) {
+        watch.report(undefined, error, true);
+        throw error;
+      }
     } catch (error) {
       return Promise.reject(error);
     }
@@ -277,19 +284,24 @@ export class Pipeline<V = unknown, P extends readonly BasePlugin[] = readonly Ba
     return options === undefined || options.ttl === undefined ? this.#ttlMs : toMillis(options.ttl, "ttl");
   }
 
-  /** {@link get} by {@link run}'s steps, with nothing allocated for hooks or events: the hot path of a memory hit. */
+  /** {@link get} by {@link run}'s steps, with nothing allocated for hooks: the hot path of a hit. */
   #get(key: string): Promise<V | undefined> {
+    const watch = observe(this.#observation) ? new Watch(this.#observation, "get", 1) : undefined;
     try {
       const k = this.buildKey(key, this.namespace);
       const stored = this.backend.get(k, this.namespace);
-      if (!(stored instanceof Promise)) return Promise.resolve(this.codec.decode(k, stored));
-      return this.#settle(
-        "get",
-        k,
-        undefined,
-        stored.then((s) => this.codec.decode(k, s)),
-      );
+      const read =
+        stored instanceof Promise
+          ? this.#settle(
+              "get",
+              k,
+              undefined,
+              stored.then((s) => this.codec.decode(k, s)),
+            )
+          : Promise.resolve(this.codec.decode(k, stored));
+      return watch === undefined ? read : watch.settle(read);
     } catch (error) {
+      watch?.report(undefined, error, true);
       return Promise.reject(error);
     }
   }

@@ -1,4 +1,4 @@
-import { metrics, trace } from "@opentelemetry/api";
+import { trace } from "@opentelemetry/api";
 import {
   AggregationTemporality,
   DataPointType,
@@ -9,20 +9,27 @@ import {
   type SumMetricData,
 } from "@opentelemetry/sdk-metrics";
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
+import { PrometheusExporter } from "@opentelemetry/exporter-prometheus";
 import { afterEach, describe, expect, it } from "vitest";
 import {
+  cachegenMetrics,
   CacheRegistry,
   enableTelemetry,
   JsonSerializer,
   MemoryCache,
+  METRIC_NAMES,
   openTelemetry,
-  TELEMETRY_NAMES,
 } from "../../runtime/index.js";
+import { freePort } from "../helpers/servers.js";
 
 /** An SDK pipeline that keeps everything in memory. */
 function sdk() {
   const metricExporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
-  const reader = new PeriodicExportingMetricReader({ exporter: metricExporter, exportIntervalMillis: 60_000 });
+  const reader = new PeriodicExportingMetricReader({
+    exporter: metricExporter,
+    exportIntervalMillis: 60_000,
+    metricProducers: [cachegenMetrics],
+  });
   const meterProvider = new MeterProvider({ readers: [reader] });
   const spanExporter = new InMemorySpanExporter();
   const tracerProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(spanExporter)] });
@@ -39,8 +46,8 @@ function sdk() {
         ?.scopeMetrics.find((s) => s.scope.name === "cachegen");
       const find = (name: string) => scope?.metrics.find((m) => m.descriptor.name === name);
       return {
-        counter: find(TELEMETRY_NAMES.operations) as SumMetricData | undefined,
-        histogram: find(TELEMETRY_NAMES.duration) as HistogramMetricData | undefined,
+        counter: find(METRIC_NAMES.operations) as SumMetricData | undefined,
+        histogram: find(METRIC_NAMES.duration) as HistogramMetricData | undefined,
       };
     },
     shutdown: () => Promise.all([meterProvider.shutdown(), tracerProvider.shutdown()]),
@@ -49,6 +56,7 @@ function sdk() {
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
+  cachegenMetrics.reset();
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
@@ -56,7 +64,7 @@ describe("OpenTelemetry", () => {
   it("records an operation counter and a duration histogram with alias, operation, outcome and backend", async () => {
     const otel = sdk();
     cleanups.push(otel.shutdown);
-    const cache = new MemoryCache({ alias: "users", telemetry: openTelemetry(otel) });
+    const cache = new MemoryCache({ alias: "users", telemetry: openTelemetry({ traces: false }) });
     await cache.set("a", 1);
     await cache.get("a");
     await cache.get("a");
@@ -80,6 +88,8 @@ describe("OpenTelemetry", () => {
     }
     const hits = histogram!.dataPoints.find((p) => p.attributes["cache.outcome"] === "hit")!;
     expect(hits.value.count).toBe(2);
+    expect(hits.value.buckets.counts.reduce((a, b) => a + b)).toBe(2);
+    expect(hits.value.min).toBeLessThanOrEqual(hits.value.max!);
     expect(hits.value.sum).toBeGreaterThanOrEqual(0);
   });
 
@@ -89,7 +99,7 @@ describe("OpenTelemetry", () => {
     const cache = new MemoryCache({
       alias: "counters",
       serializer: new JsonSerializer(),
-      telemetry: openTelemetry(otel),
+      telemetry: openTelemetry({ tracerProvider: otel.tracerProvider }),
     });
     await cache.set("text", "x");
     await expect(cache.increment("text")).rejects.toMatchObject({ code: "E_NOT_INTEGER" });
@@ -108,15 +118,10 @@ describe("OpenTelemetry", () => {
     expect(increment?.events.map((e) => e.name)).toEqual(["exception"]);
   });
 
-  it('is switched on by "telemetry": true, at the top of a config or per alias, with the global providers', async () => {
+  it('is switched on by "telemetry": true, at the top of a config or per alias, with the global tracer', async () => {
     const otel = sdk();
-    metrics.setGlobalMeterProvider(otel.meterProvider);
     trace.setGlobalTracerProvider(otel.tracerProvider);
-    cleanups.push(
-      otel.shutdown,
-      () => metrics.disable(),
-      () => trace.disable(),
-    );
+    cleanups.push(otel.shutdown, () => trace.disable());
     const registry = new CacheRegistry({
       telemetry: true,
       watched: { cache: "memory" },
@@ -135,11 +140,7 @@ describe("OpenTelemetry", () => {
   it("enableTelemetry() records every cache in the process until it is stopped", async () => {
     const otel = sdk();
     cleanups.push(otel.shutdown);
-    const stop = enableTelemetry({
-      meterProvider: otel.meterProvider,
-      tracerProvider: otel.tracerProvider,
-      traces: false,
-    });
+    const stop = enableTelemetry({ traces: false });
     const cache = new MemoryCache({ alias: "any" });
     await cache.set("k", 1);
     stop();
@@ -147,5 +148,22 @@ describe("OpenTelemetry", () => {
     const { counter } = await otel.collect();
     expect(counter!.dataPoints.map((p) => [p.attributes["cache.alias"], p.value])).toEqual([["any", 1]]);
     expect(otel.spans()).toEqual([]);
+  });
+
+  it("serves Prometheus through the SDK's exporter, as the README shows", async () => {
+    const port = await freePort();
+    const exporter = new PrometheusExporter({ host: "127.0.0.1", port, metricProducers: [cachegenMetrics] });
+    const meterProvider = new MeterProvider({ readers: [exporter] });
+    cleanups.push(() => meterProvider.shutdown());
+    await exporter.startServer();
+    const cache = new MemoryCache({ alias: "users", telemetry: openTelemetry({ traces: false }) });
+    await cache.set("k", 1);
+    await cache.get("k");
+    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    expect(text).toMatch(
+      /^cachegen_operations_total\{cache_alias="users",cache_backend="memory",cache_operation="get",cache_outcome="hit"(,otel_scope_name="cachegen")?\} 1$/m,
+    );
+    expect(text).toMatch(/^cachegen_operation_duration_bucket\{cache_alias="users",.*le="0\.001"\} 1$/m);
+    expect(text).toMatch(/^cachegen_operation_duration_count\{.*cache_operation="set".*\} 1$/m);
   });
 });
