@@ -54,9 +54,15 @@ export interface LoaderEvent {
 /** Receives events; it must not throw (what it throws is reported as an uncaught exception). */
 export type EventListener<E> = (event: E) => void;
 
+/** A channel as publishers use it (typed here so cachegen's declarations need no Node types). */
+export interface Publisher {
+  readonly hasSubscribers: boolean;
+  publish(message: unknown): void;
+}
+
 /** The published channels: modules check `hasSubscribers` before building an event. */
-export const operationChannel = channel(CHANNELS.operation);
-export const loaderChannel = channel(CHANNELS.loader);
+export const operationChannel: Publisher = channel(CHANNELS.operation);
+export const loaderChannel: Publisher = channel(CHANNELS.loader);
 
 /** An error's stable code: a cachegen error's `code`, a system error's (`ECONNRESET`), else its name. */
 export function errorCode(error: unknown): string {

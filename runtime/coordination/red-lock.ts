@@ -1,3 +1,4 @@
+/// <reference lib="esnext.disposable" preserve="true" />
 import { randomUUID } from "node:crypto";
 import { Backoff } from "../backoff.js";
 import type { OperationOptions } from "../cache-options.js";

@@ -1,3 +1,4 @@
+/// <reference lib="esnext.disposable" preserve="true" />
 import { after, type Backend, type MaybePromise, type TtlMs } from "../backends/backend.js";
 import type {
   CacheOptions,
