@@ -27,6 +27,8 @@ function config(count: number): string {
   for (let i = 0; i < count; i++) {
     aliases[`alias_${String(i).padStart(3, "0")}`] = {
       cache: i % 2 === 0 ? "memory" : "redis",
+      // A namespace each, as the keyspace doctor asks of aliases that share a Redis.
+      namespace: `n${i}`,
       ttl: 60,
       serializer: {
         class: "json",

@@ -2,13 +2,14 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { writeStarter } from "./cli/init.js";
 import { helpText, parseCliArgs } from "./cli/flags.js";
+import { reportDoctor } from "./cli/doctor.js";
 import { EXIT, painter, report, type Output } from "./cli/report.js";
 import { packageRoot } from "./package-root.js";
 import { startToolchain } from "./toolchain/toolchain.js";
 
 /**
- * Runs the CLI and returns its exit code: 0 success or up to date, 1 drift, 2 invalid config or
- * usage, 3 I/O or environment. `signal` ends `--watch`.
+ * Runs the CLI and returns its exit code: 0 success or up to date, 1 drift or doctor findings, 2
+ * invalid config (or findings under `--strict`) or usage, 3 I/O or environment. `signal` ends `--watch`.
  */
 export async function main(
   argv: readonly string[],
@@ -39,6 +40,7 @@ export async function main(
     out: flags["out"] as string | undefined,
     check: flags["check"] === true,
     validateOnly: command === "validate",
+    strict: flags["strict"] === true,
   };
   const full: Output = { ...output, json: flags["json"] === true };
   try {
@@ -50,6 +52,10 @@ export async function main(
         }
         output.stdout.write("wrote cachegen.config.json; next: npx cachegen generate\n");
         return EXIT.ok;
+      case "doctor": {
+        const { doctor } = await import("./doctor/doctor.js");
+        return reportDoctor(await doctor(options), full);
+      }
       case "generate":
       case "validate": {
         // Started first: its worker loads json-schema-to-typescript and prettier while this thread

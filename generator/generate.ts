@@ -1,8 +1,11 @@
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
-import { dirname, relative, resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import { unifiedDiff } from "./check/diff.js";
 import type { SemanticChange } from "./check/change.js";
 import { findConfig } from "./config/find.js";
+import { keyspaceFindings } from "./doctor/doctor.js";
+import type { Finding } from "./doctor/finding.js";
+import { shownPath as shown } from "./paths.js";
 import type { Problem } from "./problems.js";
 import { generateSource } from "./source.js";
 import { inProcess, type Toolchain } from "./toolchain/toolchain.js";
@@ -17,6 +20,8 @@ export interface GenerateOptions {
   readonly check?: boolean;
   /** Validate only: nothing is compared or written. */
   readonly validateOnly?: boolean;
+  /** Keyspace findings are errors: the config counts as invalid and nothing is written. */
+  readonly strict?: boolean;
   /** Where discovery starts and relative paths are shown from. @default process.cwd() */
   readonly cwd?: string;
   /** Where json-schema-to-typescript and prettier run; default: in this thread. */
@@ -29,6 +34,8 @@ export type GenerateResult =
       readonly status: "invalid";
       readonly config: string;
       readonly problems: readonly Problem[];
+      /** Under `strict`, the keyspace findings that made it invalid. */
+      readonly findings: readonly Finding[];
       /** Files the config references, for `--watch`. */
       readonly files: readonly string[];
     }
@@ -40,6 +47,8 @@ export type GenerateResult =
       readonly aliases: number;
       readonly ms: number;
       readonly files: readonly string[];
+      /** The keyspace doctor's findings (`cachegen doctor`), as warnings. */
+      readonly findings: readonly Finding[];
       /** On drift: the unified diff from the file on disk to what would be written. */
       readonly diff?: string;
       readonly changes?: readonly SemanticChange[];
@@ -61,9 +70,19 @@ export async function generate(options: GenerateOptions = {}): Promise<GenerateR
   const prettier = toolchain.prettierOptions(out ?? found.path);
   prettier.catch(() => {});
   const result = await generateSource({ source: { ...found, name: configPath }, out, prettier, toolchain });
-  if (!result.ok) return { status: "invalid", config: configPath, problems: result.problems, files: result.files };
+  if (!result.ok)
+    return { status: "invalid", config: configPath, problems: result.problems, findings: [], files: result.files };
+  const findings = keyspaceFindings(result.models, { ...found, name: configPath }, options.strict);
+  if (options.strict && findings.length > 0)
+    return { status: "invalid", config: configPath, problems: [], findings, files: result.files };
 
-  const base = { config: configPath, out: shown(cwd, result.out), aliases: result.models.length, files: result.files };
+  const base = {
+    config: configPath,
+    out: shown(cwd, result.out),
+    aliases: result.models.length,
+    files: result.files,
+    findings,
+  };
   const ms = () => Math.round(performance.now() - started);
   if (options.validateOnly) return { status: "valid", ...base, ms: ms() };
   const current = await readFile(result.out, "utf8").catch((error: unknown) => {
@@ -91,9 +110,4 @@ async function writeAtomically(file: string, text: string): Promise<void> {
     await rm(temporary, { force: true });
     throw error;
   }
-}
-
-function shown(cwd: string, path: string): string {
-  const rel = relative(cwd, path);
-  return rel.startsWith("..") || rel === "" ? path : rel;
 }

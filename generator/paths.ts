@@ -4,3 +4,9 @@ import { relative } from "node:path";
 export function posixRelative(fromDir: string, file: string): string {
   return relative(fromDir, file).split("\\").join("/");
 }
+
+/** A path as shown to the user: relative to `cwd` when inside it, else absolute. */
+export function shownPath(cwd: string, path: string): string {
+  const rel = relative(cwd, path);
+  return rel.startsWith("..") || rel === "" ? path : rel;
+}

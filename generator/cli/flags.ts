@@ -5,6 +5,7 @@ export const COMMANDS = {
   generate: "validate the config and write the typed caches.ts",
   validate: "check the config and report every problem; write nothing",
   init: "write a starter cachegen.config.json with $schema",
+  doctor: "report keyspace hazards: overlapping namespaces, clear() on shared stores, cluster slots",
 } as const;
 
 /** A command name. */
@@ -28,7 +29,7 @@ export const FLAGS: readonly Flag[] = [
     short: "c",
     value: "file",
     description: "config file (default: cachegen.config.json|yaml|yml, else package.json#cachegen)",
-    commands: ["generate", "validate"],
+    commands: ["generate", "validate", "doctor"],
   },
   {
     name: "out",
@@ -48,7 +49,16 @@ export const FLAGS: readonly Flag[] = [
     description: "regenerate on every change to the config or a file it references",
     commands: ["generate"],
   },
-  { name: "json", description: "print the result as JSON (for CI annotations)", commands: ["generate", "validate"] },
+  {
+    name: "json",
+    description: "print the result as JSON (for CI annotations)",
+    commands: ["generate", "validate", "doctor"],
+  },
+  {
+    name: "strict",
+    description: "keyspace findings are errors (generate and validate then write nothing and exit 2)",
+    commands: ["generate", "validate", "doctor"],
+  },
   { name: "help", short: "h", description: "show this help" },
   { name: "version", short: "v", description: "print the version" },
 ];
@@ -117,7 +127,8 @@ export function helpText(): string {
     "Options:",
     ...flags,
     "",
-    "Exit codes: 0 success or up to date, 1 drift (--check), 2 invalid config or usage, 3 I/O or environment error.",
+    "Exit codes: 0 success or up to date, 1 drift (--check) or doctor findings, 2 invalid config (or findings",
+    "under --strict) or usage, 3 I/O or environment error.",
     "",
   ].join("\n");
 }

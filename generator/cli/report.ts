@@ -1,10 +1,11 @@
 import { styleText } from "node:util";
 import { formatChange } from "../check/change.js";
 import type { GenerateResult } from "../generate.js";
-import { formatProblem } from "../problems.js";
+import { formatFinding, type Finding } from "../doctor/finding.js";
+import { formatProblem, type Problem } from "../problems.js";
 
-/** The fixed exit codes. */
-export const EXIT = { ok: 0, drift: 1, invalid: 2, io: 3 } as const;
+/** The fixed exit codes; `findings` is `cachegen doctor`'s. */
+export const EXIT = { ok: 0, drift: 1, findings: 1, invalid: 2, io: 3 } as const;
 
 /** Where and how a result is printed. */
 export interface Output {
@@ -28,18 +29,15 @@ export function report(result: GenerateResult, output: Output): number {
     output.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     return code;
   }
-  const err = painter(output.stderr);
   const out = painter(output.stdout);
+  printFindings(result.findings, output.stderr);
   switch (result.status) {
-    case "invalid":
-      for (const problem of result.problems) {
-        const [location, ...rest] = formatProblem(problem).split("  ");
-        output.stderr.write(`${err("dim", location!)}  ${err("red", rest.join("  "))}\n`);
-      }
-      output.stderr.write(
-        `${result.config}: ${result.problems.length} problem${result.problems.length === 1 ? "" : "s"}; nothing written\n`,
-      );
+    case "invalid": {
+      printProblems(result.problems, output.stderr);
+      const count = result.problems.length + result.findings.length;
+      output.stderr.write(`${result.config}: ${count} problem${count === 1 ? "" : "s"}; nothing written\n`);
       break;
+    }
     case "drift":
       for (const line of (result.diff ?? "").trimEnd().split("\n")) {
         const style = line.startsWith("+")
@@ -70,6 +68,22 @@ export function report(result: GenerateResult, output: Output): number {
   return code;
 }
 
-function aliases(count: number): string {
+/** Prints config problems to `stream` as `file:line:col  path  message`. */
+export function printProblems(problems: readonly Problem[], stream: Output["stderr"]): void {
+  const paint = painter(stream);
+  for (const problem of problems) {
+    const [location, ...rest] = formatProblem(problem).split("  ");
+    stream.write(`${paint("dim", location!)}  ${paint("red", rest.join("  "))}\n`);
+  }
+}
+
+/** Prints keyspace findings to `stream`, each with its hint. */
+export function printFindings(findings: readonly Finding[], stream: Output["stdout"]): void {
+  const paint = painter(stream);
+  for (const finding of findings) stream.write(`${formatFinding(finding, paint)}\n`);
+}
+
+/** `1 alias`, `3 aliases`. */
+export function aliases(count: number): string {
   return `${count} alias${count === 1 ? "" : "es"}`;
 }

@@ -4,6 +4,11 @@ import type { MemcachedReply } from "./memcached-connection.js";
 import { checkKey } from "./memcached-keys.js";
 
 const PREFIX = "cachegen:gen:";
+
+/** The memcached key holding a namespace's generation counter: it must be a valid key itself. */
+export function generationKey(namespace: string): string {
+  return PREFIX + namespace;
+}
 /** Past this many namespaces, expired entries are dropped before a new one is remembered. */
 const REMEMBERED_LIMIT = 1024;
 
@@ -46,7 +51,7 @@ export class Generations {
   }
 
   async #add(namespace: string, delta: number): Promise<string> {
-    const key = PREFIX + namespace;
+    const key = generationKey(namespace);
     checkKey(key, key, 0);
     const reply = await this.#send(key, `ma ${key} N0 J${Date.now()} D${delta} v`);
     if (reply.status !== "VA" || reply.value === undefined) {

@@ -2,10 +2,11 @@ import { InvalidKeyError } from "../errors.js";
 import type { TtlMs } from "./backend.js";
 
 /** Memcached's key limit, in bytes. */
-const MAX_KEY_BYTES = 250;
+export const MAX_KEY_BYTES = 250;
 /** Bytes an item needs besides key and value (header, CAS, terminators), measured on 1.6. */
 const ITEM_OVERHEAD_BYTES = 64;
-const INVALID_KEY = /[\s\p{Cc}]/u;
+/** What the text protocol cannot carry in a key: whitespace and control characters. */
+export const INVALID_KEY = /[\s\p{Cc}]/u;
 /** Relative expiry times above this are read by memcached as Unix timestamps. */
 const MAX_RELATIVE_SECONDS = 30 * 24 * 3600;
 

@@ -37,7 +37,8 @@ export interface MemcachedSettings {
   readonly stallMs: number | undefined;
 }
 
-const DEFAULT_PORT = 11211;
+/** The memcached port when the config names none. */
+export const DEFAULT_PORT = 11211;
 const DEFAULT_ITEM_SIZE = 1024 * 1024;
 const DEFAULT_GENERATION_TTL = 1;
 

@@ -94,8 +94,9 @@ export interface RedisTarget {
   readonly where: string;
 }
 
-const DEFAULT_HOST = "127.0.0.1";
-const DEFAULT_PORT = 6379;
+/** Where a Redis alias connects when the config names no host or port. */
+export const DEFAULT_HOST = "127.0.0.1";
+export const DEFAULT_PORT = 6379;
 
 /**
  * How a namespace stands in Redis keys (`<namespace>:key`): with `hashTag`, in braces, so Redis
@@ -158,9 +159,12 @@ function addresses(nodes: readonly RedisNode[]): string {
 }
 
 /** What a `redis://` URL can say; `rediss://` means TLS. */
-type UrlParts = Pick<RedisConnectionOptions, "endpoint" | "port" | "db" | "username" | "password"> & { tls?: true };
+export type UrlParts = Pick<RedisConnectionOptions, "endpoint" | "port" | "db" | "username" | "password"> & {
+  tls?: true;
+};
 
-function parseUrl(text: string, problems: ConfigProblem[]): UrlParts | undefined {
+/** The parts of a `redis://` or `rediss://` URL; a malformed one is a problem pushed onto `problems`. */
+export function parseUrl(text: string, problems: ConfigProblem[]): UrlParts | undefined {
   let url: URL;
   try {
     url = new URL(text);

@@ -3,7 +3,6 @@
 import type {
   Alias,
   CachegenConfig,
-  CustomAlias,
   EnvRef,
   HostPort,
   MemcachedAlias,
@@ -25,8 +24,14 @@ export type SerializerConfig = Serializer;
 /** One entry of an alias's `plugins` list. */
 export type PluginConfig = Plugin;
 
-/** One alias as written in the config (snake_case, as in aiocache): the shared fields, and its backend's. */
-export type AliasConfig = Alias & (MemoryAlias | RedisAlias | MemcachedAlias | CustomAlias);
+/**
+ * One alias as written in the config (snake_case, as in aiocache): the fields every backend shares,
+ * and each built-in backend's own (which of them apply depends on `cache`; the schema checks that).
+ */
+export type AliasConfig = Alias &
+  Partial<Omit<MemoryAlias, "cache">> &
+  Partial<Omit<RedisAlias, "cache">> &
+  Partial<Omit<MemcachedAlias, "cache">>;
 
 /** A whole config: alias name → alias config, plus the reserved `$schema`, `$out` and `telemetry`. */
 export type CachesConfig = { readonly [alias: string]: AliasConfig } & Pick<

@@ -6,23 +6,9 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { main } from "../../generator/cli.js";
 import { FLAGS } from "../../generator/cli/flags.js";
+import { cli } from "../helpers/cli.js";
 
 const SEED = readFileSync(new URL("../../fixtures/seed/cachegen.config.json", import.meta.url), "utf8");
-
-/** Runs the CLI in-process in `cwd`, capturing both streams. */
-async function cli(cwd: string, argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const sink = (into: string[]) =>
-    new Writable({
-      write: (chunk: Buffer, _enc, done) => {
-        into.push(chunk.toString());
-        done();
-      },
-    });
-  const code = await main(argv, { stdout: sink(out), stderr: sink(err), cwd });
-  return { code, stdout: out.join(""), stderr: err.join("") };
-}
 
 let dir: string;
 beforeEach(() => {

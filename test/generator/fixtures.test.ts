@@ -13,7 +13,7 @@ const cases = readdirSync(FIXTURES, { withFileTypes: true })
   .filter((d) => d.isDirectory())
   .map((d) => d.name)
   .sort();
-const valid = cases.filter((c) => !c.startsWith("invalid-"));
+const valid = cases.filter((c) => !c.startsWith("invalid-") && !c.startsWith("doctor-"));
 const invalid = cases.filter((c) => c.startsWith("invalid-"));
 
 /** Generates a fixture's config exactly as the CLI would from inside its folder. */
