@@ -94,6 +94,8 @@ export function plan(
   const options = [`fingerprint: ${JSON.stringify(context.fingerprint)}`];
   if (imports.modules.length > 0) options.push(`modules: { ${imports.modules.join(", ")} }`);
   if (validatorEntries.length > 0) options.push(`validators: { ${validatorEntries.join(", ")} }`);
+  // The config's top-level telemetry is no alias, so it reaches the registry as an option.
+  if (context.config["telemetry"] === true) options.push("telemetry: true");
 
   return {
     runtime: [...runtime].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, typeOnly]) => ({ name, typeOnly })),
