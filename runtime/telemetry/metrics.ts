@@ -41,7 +41,9 @@ interface Series {
  * operation through an SDK instrument costs about as much as a Redis GET through the pipeline.
  */
 export class OperationMetrics {
-  readonly #series = new Map<string, Series>();
+  /** alias → backend → operation → outcome (with the error code) → series. */
+  readonly #series = new Map<string, Map<string, Map<string, Map<string, Series>>>>();
+  readonly #all: Series[] = [];
   #start: HrTime = hrTime(Date.now());
 
   /** Counts one operation. */
@@ -60,6 +62,7 @@ export class OperationMetrics {
   /** Forgets everything counted so far (a new cumulative start). */
   reset(): void {
     this.#series.clear();
+    this.#all.length = 0;
     this.#start = hrTime(Date.now());
   }
 
@@ -71,7 +74,7 @@ export class OperationMetrics {
   collect(): Promise<any> {
     const startTime = this.#start;
     const endTime = hrTime(Date.now());
-    const series = [...this.#series.values()];
+    const series = this.#all;
     const point = <T>(s: Series, value: T) => ({ startTime, endTime, attributes: s.attributes, value });
     const metrics = [
       {
@@ -113,10 +116,15 @@ export class OperationMetrics {
     });
   }
 
-  /** The event's series: one frozen attribute object per combination seen, so recording allocates nothing. */
+  /**
+   * The event's series: one frozen attribute object per combination seen, so recording allocates
+   * nothing. Looked up field by field (alias, backend, operation, outcome): each is an interned
+   * string whose hash is cached, cheaper than building one key string per operation.
+   */
   #of(event: OperationEvent): Series {
-    const id = `${event.alias ?? ""}\u0000${event.backend}\u0000${event.operation}\u0000${event.outcome}\u0000${event.errorCode ?? ""}`;
-    let series = this.#series.get(id);
+    const outcome = event.errorCode === undefined ? event.outcome : `${event.outcome}:${event.errorCode}`;
+    const byOutcome = nested(nested(nested(this.#series, event.alias ?? ""), event.backend), event.operation);
+    let series = byOutcome.get(outcome);
     if (series === undefined) {
       series = {
         attributes: eventAttributes(event),
@@ -126,10 +134,21 @@ export class OperationMetrics {
         max: -Infinity,
         buckets: new Array<number>(BOUNDARIES.length + 1).fill(0),
       };
-      this.#series.set(id, series);
+      byOutcome.set(outcome, series);
+      this.#all.push(series);
     }
     return series;
   }
+}
+
+/** The map under `key`, made on first use. */
+function nested<T>(map: Map<string, Map<string, T>>, key: string): Map<string, T> {
+  let child = map.get(key);
+  if (child === undefined) {
+    child = new Map();
+    map.set(key, child);
+  }
+  return child;
 }
 
 /** The attributes of an event's metrics and span: `cache.alias`, `cache.backend`, `cache.operation`, `cache.outcome` (and `error.type`). */
