@@ -1,4 +1,5 @@
 import type { MaybePromise } from "../backends/backend.js";
+import type { Outcome } from "../deadline.js";
 import { epochMs, errorCode, operationChannel, type EventListener, type OperationEvent } from "../events.js";
 import type { Operation } from "../operations.js";
 import type { BasePlugin, HookContext } from "../plugins/base.js";
@@ -29,8 +30,8 @@ export function observe(observation: Observation): boolean {
   return observation.listeners.length > 0 || operationChannel.hasSubscribers;
 }
 
-/** One operation being watched: what its event will say besides the outcome. */
-export class Watch {
+/** One operation being watched: what its event will say besides the outcome, which it is told. */
+export class Watch implements Outcome {
   readonly #start = performance.now();
 
   constructor(
@@ -39,20 +40,6 @@ export class Watch {
     /** Keys the operation touched. */
     readonly keyCount: number,
   ) {}
-
-  /** Reports the outcome once `pending` settles, and hands on its result or error unchanged. */
-  settle<R>(pending: Promise<R>): Promise<R> {
-    return pending.then(
-      (result) => {
-        this.report(result, undefined, false);
-        return result;
-      },
-      (error: unknown) => {
-        this.report(undefined, error, true);
-        throw error;
-      },
-    );
-  }
 
   /** Builds the event and hands it to the listeners and the channel's subscribers. */
   report(result: unknown, error: unknown, failed: boolean): void {
@@ -88,8 +75,8 @@ export async function hooked<R>(
   settle: (result: MaybePromise<R>) => Promise<R>,
 ): Promise<R> {
   for (const hook of hooks.pre) await hook(context);
-  const keyCount = context.keys!.length > 0 ? context.keys!.length : context.key === undefined ? 0 : 1;
-  const watch = observe(observation) ? new Watch(observation, context.op, keyCount) : undefined;
+  const keys = keyCount(context.key, context.keys!);
+  const watch = observe(observation) ? new Watch(observation, context.op, keys) : undefined;
   const start = performance.now();
   let result: R;
   try {
@@ -103,6 +90,11 @@ export async function hooked<R>(
   watch?.report(result, undefined, false);
   for (const hook of hooks.post) await hook(context);
   return result;
+}
+
+/** The keys an operation touched: its built keys, or its one key, or none (clear, raw). */
+export function keyCount(key: string | undefined, keys: readonly string[]): number {
+  return keys.length > 0 ? keys.length : key === undefined ? 0 : 1;
 }
 
 function countHits(result: unknown): number {

@@ -8,7 +8,7 @@ import type {
   SetOptions,
   VersionedValue,
 } from "../cache-options.js";
-import { withDeadline } from "../deadline.js";
+import { withDeadline, type Outcome } from "../deadline.js";
 import { leaseMillis, timeoutMillis, timerMillis, toMillis, toSeconds, type Duration } from "../duration.js";
 import { CacheTimeoutError, ConfigError, KeyExistsError } from "../errors.js";
 import type { EventListener, OperationEvent } from "../events.js";
@@ -17,7 +17,7 @@ import type { BasePlugin } from "../plugins/base.js";
 import { hookTable, type HookTable } from "../plugins/hooks.js";
 import type { Serializer } from "../serializers/serializer.js";
 import { ValueCodec } from "./codec.js";
-import { hooked, observation, observe, Watch, type Observation } from "./observe.js";
+import { hooked, keyCount, observation, observe, Watch, type Observation } from "./observe.js";
 
 const NO_KEYS: readonly string[] = [];
 
@@ -251,12 +251,11 @@ export class Pipeline<V = unknown, P extends readonly BasePlugin[] = readonly Ba
         const settle = (result: MaybePromise<R>) => this.#settle(op, key, options, result);
         return hooked(this.#observation, hooks, context, () => call(key, ns, keys), settle);
       }
-      if (!observe(this.#observation)) return this.#settle(op, key, options, call(key, ns, keys));
-      const watch = new Watch(this.#observation, op, keys.length > 0 ? keys.length : rawKey === undefined ? 0 : 1);
+      const watch = observe(this.#observation) ? new Watch(this.#observation, op, keyCount(rawKey, keys)) : undefined;
       try {
-        return watch.settle(this.#settle(op, key, options, call(key, ns, keys)));
+        return this.#settle(op, key, options, call(key, ns, keys), watch);
       } catch (error) {
-        watch.report(undefined, error, true);
+        watch?.report(undefined, error, true);
         throw error;
       }
     } catch (error) {
@@ -291,27 +290,48 @@ export class Pipeline<V = unknown, P extends readonly BasePlugin[] = readonly Ba
     try {
       const k = this.buildKey(key, this.namespace);
       const stored = this.backend.get(k, this.namespace);
-      const read =
-        stored instanceof Promise
-          ? this.#settle(
-              "get",
-              k,
-              undefined,
-              stored.then((s) => this.codec.decode(k, s)),
-            )
-          : Promise.resolve(this.codec.decode(k, stored));
-      return watch === undefined ? read : watch.settle(read);
+      const value =
+        stored instanceof Promise ? stored.then((s) => this.codec.decode(k, s)) : this.codec.decode(k, stored);
+      return this.#settle("get", k, undefined, value, watch);
     } catch (error) {
       watch?.report(undefined, error, true);
       return Promise.reject(error);
     }
   }
 
-  /** A backend's answer as the caller's promise: the deadline applies only to an answer still pending. */
-  #settle<R>(op: string, key: string, options: OperationOptions | undefined, result: MaybePromise<R>): Promise<R> {
-    if (!(result instanceof Promise)) return Promise.resolve(result);
+  /**
+   * A backend's answer as the caller's promise: the deadline applies only to an answer still
+   * pending, and `watch` hears the outcome without a promise of its own.
+   */
+  #settle<R>(
+    op: string,
+    key: string,
+    options: OperationOptions | undefined,
+    result: MaybePromise<R>,
+    watch?: Watch,
+  ): Promise<R> {
+    if (!(result instanceof Promise)) {
+      watch?.report(result, undefined, false);
+      return Promise.resolve(result);
+    }
     const ms = options?.timeout === undefined ? this.#timeoutMs : timerMillis(options.timeout, "timeout");
-    if (ms === null) return result;
-    return withDeadline(result, ms, () => new CacheTimeoutError(op, key === "" ? undefined : key, ms / 1000));
+    if (ms !== null) {
+      return withDeadline(result, ms, () => new CacheTimeoutError(op, key === "" ? undefined : key, ms / 1000), watch);
+    }
+    return watch === undefined ? result : withOutcome(result, watch);
   }
+}
+
+/** `work`, with `outcome` told how it ended. */
+function withOutcome<T>(work: Promise<T>, outcome: Outcome): Promise<T> {
+  return work.then(
+    (value) => {
+      outcome.report(value, undefined, false);
+      return value;
+    },
+    (error: unknown) => {
+      outcome.report(undefined, error, true);
+      throw error;
+    },
+  );
 }

@@ -44,6 +44,8 @@ export class OperationMetrics {
   /** alias → backend → operation → outcome (with the error code) → series. */
   readonly #series = new Map<string, Map<string, Map<string, Map<string, Series>>>>();
   readonly #all: Series[] = [];
+  /** The series of the last event, which the next one usually shares (same cache, same operation). */
+  #last: { readonly event: OperationEvent; readonly series: Series } | undefined;
   #start: HrTime = hrTime(Date.now());
 
   /** Counts one operation. */
@@ -63,6 +65,7 @@ export class OperationMetrics {
   reset(): void {
     this.#series.clear();
     this.#all.length = 0;
+    this.#last = undefined;
     this.#start = hrTime(Date.now());
   }
 
@@ -118,10 +121,27 @@ export class OperationMetrics {
 
   /**
    * The event's series: one frozen attribute object per combination seen, so recording allocates
-   * nothing. Looked up field by field (alias, backend, operation, outcome): each is an interned
-   * string whose hash is cached, cheaper than building one key string per operation.
+   * nothing: the last event's series when it is the same, else looked up field by field (alias,
+   * backend, operation, outcome), cheaper than building one key string per operation.
    */
   #of(event: OperationEvent): Series {
+    const last = this.#last;
+    if (
+      last !== undefined &&
+      last.event.operation === event.operation &&
+      last.event.outcome === event.outcome &&
+      last.event.errorCode === event.errorCode &&
+      last.event.alias === event.alias &&
+      last.event.backend === event.backend
+    ) {
+      return last.series;
+    }
+    const series = this.#find(event);
+    this.#last = { event, series };
+    return series;
+  }
+
+  #find(event: OperationEvent): Series {
     const outcome = event.errorCode === undefined ? event.outcome : `${event.outcome}:${event.errorCode}`;
     const byOutcome = nested(nested(nested(this.#series, event.alias ?? ""), event.backend), event.operation);
     let series = byOutcome.get(outcome);
