@@ -6,11 +6,14 @@ export interface Outcome {
 /**
  * Settles with `work`, or rejects with `onTimeout()` after `ms`. Once the deadline has passed, a
  * late result or error of `work` is dropped: it can resolve nothing and is never unhandled.
- * `outcome`, when given, hears how it ended (the timeout included) before the caller does.
+ * `outcome`, when given, hears how it ended (the timeout included, a late answer never) before the
+ * caller does.
  */
 export function withDeadline<T>(work: Promise<T>, ms: number, onTimeout: () => Error, outcome?: Outcome): Promise<T> {
   return new Promise<T>((resolve, reject) => {
+    let timedOut = false;
     const timer = setTimeout(() => {
+      timedOut = true;
       const error = onTimeout();
       outcome?.report(undefined, error, true);
       reject(error);
@@ -18,11 +21,13 @@ export function withDeadline<T>(work: Promise<T>, ms: number, onTimeout: () => E
     timer.unref();
     work.then(
       (value) => {
+        if (timedOut) return;
         clearTimeout(timer);
         outcome?.report(value, undefined, false);
         resolve(value);
       },
       (error: unknown) => {
+        if (timedOut) return;
         clearTimeout(timer);
         outcome?.report(undefined, error, true);
         reject(error);

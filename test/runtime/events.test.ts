@@ -1,6 +1,7 @@
 import { subscribe, unsubscribe } from "node:diagnostics_channel";
 import { afterEach, describe, expect, it } from "vitest";
 import {
+  Cache,
   CacheRegistry,
   CHANNELS,
   JsonSerializer,
@@ -8,6 +9,7 @@ import {
   type LoaderEvent,
   type OperationEvent,
 } from "../../runtime/index.js";
+import { ControlledStore } from "../helpers/controlled-store.js";
 
 /** Collects what a channel publishes until the test ends. */
 function listen<E>(name: string): E[] {
@@ -99,5 +101,16 @@ describe("events on node:diagnostics_channel", () => {
       ["own", "set", "ok"],
       ["own", "get", "hit"],
     ]);
+  });
+
+  it("reports a timeout once, and a late answer never", async () => {
+    const seen: OperationEvent[] = [];
+    const store = new ControlledStore();
+    const cache = new Cache(store, new JsonSerializer(), { timeout: "20ms", telemetry: (event) => seen.push(event) });
+    store.hold = true;
+    await expect(cache.get("k")).rejects.toMatchObject({ code: "E_TIMEOUT" });
+    store.release();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(seen.map((e) => [e.operation, e.outcome, e.errorCode])).toEqual([["get", "error", "E_TIMEOUT"]]);
   });
 });
