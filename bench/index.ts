@@ -1,5 +1,6 @@
 /** `npm run bench`: every benchmark in turn. Pass names to run a subset: `npm run bench -- memory`. */
 import os from "node:os";
+import { benchBus } from "./bus.js";
 import { benchGenerator } from "./generator.js";
 import { benchMemcached } from "./memcached.js";
 import { benchMemory } from "./memory.js";
@@ -9,6 +10,7 @@ const benches: Record<string, () => Promise<void>> = {
   memory: benchMemory,
   redis: benchRedis,
   memcached: benchMemcached,
+  bus: benchBus,
   generator: benchGenerator,
 };
 
