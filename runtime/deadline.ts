@@ -1,5 +1,5 @@
 /** Told how a piece of work ended, without a promise of its own (an operation's event). */
-export interface Outcome {
+export interface Reporter {
   report(result: unknown, error: unknown, failed: boolean): void;
 }
 
@@ -9,7 +9,7 @@ export interface Outcome {
  * `outcome`, when given, hears how it ended (the timeout included, a late answer never) before the
  * caller does.
  */
-export function withDeadline<T>(work: Promise<T>, ms: number, onTimeout: () => Error, outcome?: Outcome): Promise<T> {
+export function withDeadline<T>(work: Promise<T>, ms: number, onTimeout: () => Error, outcome?: Reporter): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     let timedOut = false;
     const timer = setTimeout(() => {

@@ -1,5 +1,5 @@
 import type { MaybePromise } from "../backends/backend.js";
-import type { Outcome } from "../deadline.js";
+import type { Reporter } from "../deadline.js";
 import { epochMs, errorCode, operationChannel, type EventListener, type OperationEvent } from "../events.js";
 import type { Operation } from "../operations.js";
 import type { BasePlugin, HookContext } from "../plugins/base.js";
@@ -31,7 +31,7 @@ export function observe(observation: Observation): boolean {
 }
 
 /** One operation being watched: what its event will say besides the outcome, which it is told. */
-export class Watch implements Outcome {
+export class Watch implements Reporter {
   readonly #start = performance.now();
 
   constructor(

@@ -8,7 +8,7 @@ import type {
   SetOptions,
   VersionedValue,
 } from "../cache-options.js";
-import { withDeadline, type Outcome } from "../deadline.js";
+import { withDeadline, type Reporter } from "../deadline.js";
 import { leaseMillis, timeoutMillis, timerMillis, toMillis, toSeconds, type Duration } from "../duration.js";
 import { CacheTimeoutError, ConfigError, KeyExistsError } from "../errors.js";
 import type { EventListener, OperationEvent } from "../events.js";
@@ -323,7 +323,7 @@ export class Pipeline<V = unknown, P extends readonly BasePlugin[] = readonly Ba
 }
 
 /** `work`, with `outcome` told how it ended. */
-function withOutcome<T>(work: Promise<T>, outcome: Outcome): Promise<T> {
+function withOutcome<T>(work: Promise<T>, outcome: Reporter): Promise<T> {
   return work.then(
     (value) => {
       outcome.report(value, undefined, false);
