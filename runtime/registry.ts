@@ -1,15 +1,14 @@
 import type { CheckedAlias } from "./alias-check.js";
-import type { Cache } from "./cache.js";
+import type { AnyCache, Cache } from "./cache.js";
 import type { ValueValidator } from "./cache-options.js";
 import { buildCache } from "./config/build.js";
 import type { AliasConfig } from "./config/types.js";
-import { configProblems } from "./config/validate.js";
+import { configProblems, isAliasKey } from "./config/validate.js";
 import { ConfigError, UnknownAliasError } from "./errors.js";
 import type { CreateOverrides } from "./overrides.js";
 import type { Serializer } from "./serializers/serializer.js";
 
-/** Any cache, whatever its value type and plugins. */
-export type AnyCache = Cache<any>;
+export type { AnyCache };
 
 /** What a registry builds for each alias name. */
 export type CacheMap = { readonly [alias: string]: AnyCache };
@@ -39,6 +38,8 @@ export interface RegistryOptions {
   readonly validators?: Readonly<Record<string, ValueValidator>>;
   /** Hash of the normalized config the registry was generated from. */
   readonly fingerprint?: string;
+  /** The config's top-level `telemetry`: aliases that do not set their own report to OpenTelemetry. */
+  readonly telemetry?: boolean;
 }
 
 /**
@@ -63,9 +64,11 @@ export class CacheRegistry<M = { readonly [alias: string]: Cache }, C = AliasMap
   readonly #instances = new Map<string, AnyCache>();
   readonly #modules: Readonly<Record<string, unknown>>;
   readonly #validators: Readonly<Record<string, ValueValidator>>;
+  #telemetry: boolean | undefined;
 
   constructor(config?: C, options: RegistryOptions = {}) {
     this.fingerprint = options.fingerprint;
+    this.#telemetry = options.telemetry;
     this.#modules = options.modules ?? {};
     this.#validators = options.validators ?? {};
     if (config !== undefined) this.setConfig(config);
@@ -80,8 +83,10 @@ export class CacheRegistry<M = { readonly [alias: string]: Cache }, C = AliasMap
     if (problems.length > 0) throw new ConfigError(problems);
     const next = aliasTable();
     for (const [alias, aliasConfig] of Object.entries(config as AliasMap)) {
-      if (!alias.startsWith("$")) next[alias] = deepFreeze(structuredClone(aliasConfig));
+      if (isAliasKey(alias)) next[alias] = deepFreeze(structuredClone(aliasConfig));
     }
+    const telemetry = (config as { telemetry?: boolean }).telemetry;
+    if (telemetry !== undefined) this.#telemetry = telemetry;
     for (const alias of this.#instances.keys()) {
       if (JSON.stringify(next[alias]) !== JSON.stringify(this.#config[alias])) this.#drop(alias);
     }
@@ -141,6 +146,7 @@ export class CacheRegistry<M = { readonly [alias: string]: Cache }, C = AliasMap
     return buildCache(alias, this.#aliasConfig(alias), overrides, {
       modules: this.#modules,
       validator: this.#validators[alias],
+      telemetry: this.#telemetry,
     });
   }
 

@@ -1,6 +1,7 @@
 import { dirname, resolve } from "node:path";
 import { parseEnvRef } from "../../runtime/config/env.js";
 import { formatPath } from "../../runtime/config/problems.js";
+import { BUILTINS, type PluginName } from "../../runtime/config/builtins.js";
 import { envKindAt } from "../../runtime/config/env-kinds.js";
 import { moduleRefs, type AliasModel, type ClassRef, type ModuleRef } from "../config/model.js";
 import { posixRelative } from "../paths.js";
@@ -23,16 +24,6 @@ export interface PlanContext {
   readonly fingerprint: string;
 }
 
-const BACKEND_CLASS = { memory: "MemoryCache", redis: "RedisCache", memcached: "MemcachedCache" } as const;
-const PLUGIN_CLASS = { hit_miss_ratio: "HitMissRatioPlugin", timing: "TimingPlugin" } as const;
-const SERIALIZER_VALUE = {
-  null: "unknown",
-  string: "string",
-  json: "JsonValue",
-  v8: "unknown",
-  msgpack: "unknown",
-} as const;
-
 /** The type a `fromEnv(...)` field is declared as, by its kind (explicit for `isolatedDeclarations`). */
 const ENV_TYPE = { string: "string", integer: "number", duration: "Duration", boolean: "boolean" } as const;
 
@@ -43,8 +34,8 @@ const ENV_TYPE = { string: "string", integer: "number", duration: "Duration", bo
 export const RESERVED_NAMES: ReadonlySet<string> = new Set([
   ...["TypedCacheRegistry", "config", "CacheConfig", "CacheAlias", "CacheValues", "CacheTypes", "caches"],
   ...["Duration", "JsonValue", "NoPlugins", "SerializerValue", "fromEnv", "InstanceType", "Readonly"],
-  ...Object.values(BACKEND_CLASS),
-  ...Object.values(PLUGIN_CLASS),
+  ...Object.values(BUILTINS.backends).map((b) => b.className),
+  ...Object.values(BUILTINS.plugins).map((p) => p.className),
 ]);
 
 /**
@@ -72,7 +63,7 @@ export function plan(
     if (plugins.length === 0) use(pluginTuple);
     let cacheType: string;
     if ("builtin" in model.backend) {
-      const cls = BACKEND_CLASS[model.backend.builtin];
+      const cls = BUILTINS.backends[model.backend.builtin].className;
       use(cls);
       cacheType = `${cls}<${valueType}, ${pluginTuple}>`;
     } else {
@@ -98,6 +89,8 @@ export function plan(
   const options = [`fingerprint: ${JSON.stringify(context.fingerprint)}`];
   if (imports.modules.length > 0) options.push(`modules: { ${imports.modules.join(", ")} }`);
   if (validators !== undefined) options.push(validators === "validators" ? validators : `validators: ${validators}`);
+  // The config's top-level telemetry is no alias, so it reaches the registry as an option.
+  if (context.config["telemetry"] === true) options.push("telemetry: true");
 
   return {
     runtime: [...runtime].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, typeOnly]) => ({ name, typeOnly })),
@@ -123,19 +116,16 @@ function valueTypeOf(
     use("SerializerValue");
     return `SerializerValue<typeof ${local(serializer.module)}>`;
   }
-  const value = SERIALIZER_VALUE[serializer.builtin];
+  const value = BUILTINS.serializers[serializer.builtin].valueType;
   if (value === "JsonValue") use(value);
   return value;
 }
 
-function pluginType(
-  plugin: ClassRef<"hit_miss_ratio" | "timing">,
-  local: (ref: ModuleRef) => string,
-  use: (name: string) => void,
-) {
+function pluginType(plugin: ClassRef<PluginName>, local: (ref: ModuleRef) => string, use: (name: string) => void) {
   if ("module" in plugin) return `InstanceType<typeof ${local(plugin.module)}>`;
-  use(PLUGIN_CLASS[plugin.builtin]);
-  return PLUGIN_CLASS[plugin.builtin];
+  const cls = BUILTINS.plugins[plugin.builtin].className;
+  use(cls);
+  return cls;
 }
 
 interface Imports {

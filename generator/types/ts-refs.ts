@@ -7,8 +7,8 @@ import type { PendingProblem } from "../problems.js";
 import { tsMorph } from "../ts-morph.js";
 import { jsonUnsafe } from "./json-safety.js";
 
-/** What a reference must name: a class (`new`ed), a function, or a type. */
-export type RefKind = "class" | "function" | "type";
+/** What a reference must name: a cache class, another class (`new`ed), a function, or a type. */
+export type RefKind = "cache" | "class" | "function" | "type";
 
 /** What checking one reference found. */
 export interface RefCheck {
@@ -96,6 +96,16 @@ function requiredTypeParameters(declaration: ExportedDeclarations): string[] {
     .map((p) => p.getName());
 }
 
+/** Members every cache class has, by which a class named in `cache` is told from a plugin or serializer. */
+const CACHE_MEMBERS = ["get", "set", "getOrSet", "buildKey"];
+
+/** The type of what `new` on the declaration makes. */
+function instanceType(declaration: ExportedDeclarations) {
+  const { Node } = tsMorph();
+  if (Node.isClassDeclaration(declaration)) return declaration.getType();
+  return declaration.getType().getConstructSignatures()[0]?.getReturnType();
+}
+
 function kindMismatch(declaration: ExportedDeclarations, kind: RefKind): string | undefined {
   const { Node } = tsMorph();
   const isType =
@@ -113,6 +123,12 @@ function kindMismatch(declaration: ExportedDeclarations, kind: RefKind): string 
       return isType ? undefined : "a value, not a type: name an exported interface, type alias or class";
     case "class":
       return constructible ? undefined : "not a class: the config names a class that cachegen constructs with new";
+    case "cache":
+      if (!constructible) return "not a class: cache names a class that extends Cache";
+      // A cache has the pipeline's operations; a plugin or serializer class has none of them.
+      return CACHE_MEMBERS.every((m) => instanceType(declaration)?.getProperty(m) !== undefined)
+        ? undefined
+        : "not a cache class: cache names a class that extends Cache (MemoryCache, RedisCache, MemcachedCache or Cache itself)";
     case "function":
       return callable ? undefined : "not a function: key_builder names a function (key, namespace) => string";
   }

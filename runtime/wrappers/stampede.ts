@@ -1,7 +1,8 @@
-import type { Duration } from "../duration.js";
-import { loadUnderLease, type Lease } from "../locks/lease.js";
-import { leaseMillis, RedLock } from "../locks/red-lock.js";
+import { loadUnderLease, type Lease } from "../coordination/lease.js";
+import { RedLock } from "../coordination/red-lock.js";
+import { leaseMillis, type Duration } from "../duration.js";
 import type { AnyCache } from "../registry.js";
+import { SingleFlight } from "../single-flight.js";
 import type { CacheChoice, ChosenValue, UntypedCache, UntypedCacheMap } from "./cache-choice.js";
 import type { Cached, CachedFunctionOptions } from "./cached.js";
 import { wrapOrDecorate } from "./cached.js";
@@ -43,19 +44,16 @@ export function cachedStampede(fnOrOptions: AsyncFunction | StampedeOptions, opt
  */
 function stampedeFlow(lease: Duration): Flow {
   const leaseMs = leaseMillis(lease);
-  const flights = new Map<string, Promise<unknown>>();
+  const flights = new SingleFlight<string, unknown>();
   return <R>(steps: CallSteps<R>, cacheRead: boolean): Promise<R> => {
     if (!cacheRead) return plainFlow(steps, cacheRead);
-    let flight = flights.get(steps.key) as Promise<R> | undefined;
-    if (flight === undefined) {
-      flight = loadUnderLease(guardedLease(steps, leaseMs), {
+    return flights.run(steps.key, () =>
+      loadUnderLease(guardedLease(steps, leaseMs), {
         read: () => steps.store.get(steps.key),
         load: () => steps.load(),
         write: (value) => steps.write(value),
-      }).finally(() => flights.delete(steps.key));
-      flights.set(steps.key, flight);
-    }
-    return flight;
+      }),
+    ) as Promise<R>;
   };
 }
 
