@@ -13,7 +13,11 @@ export default defineConfig(
       ".vitest-servers/",
       "fixtures/",
       "examples/**/caches.ts",
+      "examples/**/caches.validators.*",
       "**/*.generated.ts",
+      // Code that must not compile, each line with the error it expects (test/types/matrix.test.ts).
+      "test/types/diagnostics/",
+      "test/types/readme/",
     ],
   },
   js.configs.recommended,
@@ -22,7 +26,7 @@ export default defineConfig(
     languageOptions: {
       globals: globals.node,
       parserOptions: {
-        projectService: { allowDefaultProject: ["*.js", "scripts/*.mjs"] },
+        projectService: { allowDefaultProject: ["*.js", "*.cjs", "scripts/*.mjs"] },
         tsconfigRootDir: import.meta.dirname,
       },
     },
@@ -52,7 +56,7 @@ export default defineConfig(
   },
   {
     // The build scripts are plain JavaScript: no types for the type-aware rules to check.
-    files: ["**/*.js", "**/*.mjs"],
+    files: ["**/*.js", "**/*.cjs", "**/*.mjs"],
     extends: [tseslint.configs.disableTypeChecked],
   },
   {

@@ -148,7 +148,8 @@ async function measure(contender: Contender, ops: number, concurrency: number): 
   return ops / seconds;
 }
 
-function rotate<T>(items: readonly T[], by: number): T[] {
+/** `items` rotated left by `by`: round `by`'s running order. */
+export function rotate<T>(items: readonly T[], by: number): T[] {
   const k = by % items.length;
   return [...items.slice(k), ...items.slice(0, k)];
 }

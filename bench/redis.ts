@@ -1,8 +1,8 @@
 /**
- * Redis GET and SET with 100 requests in flight: cachegen's RedisCache (strings and no plugins; JSON
- * plus both plugins) against raw ioredis with auto-pipelining (the baseline), keyv + @keyv/redis,
- * cache-manager over the same keyv store, and bentocache's Redis layer, all in one process on one
- * redis-server this bench starts on a free port.
+ * Redis GET and SET with 100 requests in flight: cachegen's RedisCache (strings and no plugins; the
+ * same with OpenTelemetry metrics; JSON plus both plugins) against raw ioredis with auto-pipelining
+ * (the baseline), keyv + @keyv/redis, cache-manager over the same keyv store, and bentocache's Redis
+ * layer, all in one process on one redis-server this bench starts on a free port.
  */
 import KeyvRedis from "@keyv/redis";
 import { BentoCache, bentostore } from "bentocache";
@@ -10,7 +10,21 @@ import { redisDriver } from "bentocache/drivers/redis";
 import { createCache } from "cache-manager";
 import { Redis } from "ioredis";
 import Keyv from "keyv";
-import { HitMissRatioPlugin, JsonSerializer, RedisCache, StringSerializer, TimingPlugin } from "../runtime/index.js";
+import {
+  AggregationTemporality,
+  InMemoryMetricExporter,
+  MeterProvider,
+  PeriodicExportingMetricReader,
+} from "@opentelemetry/sdk-metrics";
+import {
+  cachegenMetrics,
+  HitMissRatioPlugin,
+  JsonSerializer,
+  openTelemetry,
+  RedisCache,
+  StringSerializer,
+  TimingPlugin,
+} from "../runtime/index.js";
 import { startRedis, tempDir } from "../test/helpers/servers.js";
 import { report, target, type Row } from "./harness.js";
 import { contenders, type RemotePeer } from "./peers.js";
@@ -21,10 +35,33 @@ const keys = Array.from({ length: KEYS }, (_, i) => `bench:${i}`);
 const text = "x".repeat(100);
 const object = { id: 1, name: "cached value", tags: ["a", "b"] };
 
+/** An OpenTelemetry SDK meter provider whose reader takes cachegen's metrics, exporting once a second. */
+function meterProvider(): MeterProvider {
+  const exporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
+  const reader = new PeriodicExportingMetricReader({
+    exporter,
+    exportIntervalMillis: 1000,
+    metricProducers: [cachegenMetrics],
+  });
+  return new MeterProvider({ readers: [reader] });
+}
+
+const STRINGS = "cachegen RedisCache (string, no plugins)";
+const METRICS = "cachegen RedisCache (string, OTel metrics)";
+
 function peers(host: string, port: number): RemotePeer[] {
   const url = `redis://${host}:${port}`;
   const raw = new Redis({ host, port, enableAutoPipelining: true });
   const strings = new RedisCache({ endpoint: host, port, serializer: new StringSerializer(), namespace: "cg" });
+  const meters = meterProvider();
+  const measured = new RedisCache({
+    endpoint: host,
+    port,
+    serializer: new StringSerializer(),
+    namespace: "cg",
+    alias: "bench",
+    telemetry: openTelemetry({ traces: false }),
+  });
   const json = new RedisCache({
     endpoint: host,
     port,
@@ -46,10 +83,16 @@ function peers(host: string, port: number): RemotePeer[] {
       close: () => raw.quit(),
     },
     {
-      name: "cachegen RedisCache (string, no plugins)",
+      name: STRINGS,
       get: (k) => strings.get(k),
       set: (k, v) => strings.set(k, v),
       close: () => strings.close(),
+    },
+    {
+      name: METRICS,
+      get: (k) => measured.get(k),
+      set: (k, v) => measured.set(k, v),
+      close: () => Promise.all([measured.close(), meters.shutdown()]),
     },
     {
       name: "cachegen RedisCache (json + 2 plugins)",
@@ -101,10 +144,20 @@ export async function benchRedis(): Promise<void> {
       ["SET", set],
     ] as const) {
       const ratio = (name: string) => rows.find((r: Row) => r.name.startsWith(name))!.ratio;
-      target(`redis ${op} strings, no plugins vs raw ioredis`, ratio("cachegen RedisCache (string"), 0.95);
-      target(`redis ${op} strings, no plugins vs keyv`, ratio("cachegen RedisCache (string") / ratio("keyv"), 1);
+      target(`redis ${op} strings, no plugins vs raw ioredis`, ratio(STRINGS), 0.95);
+      target(`redis ${op} strings, no plugins vs keyv`, ratio(STRINGS) / ratio("keyv"), 1);
       target(`redis ${op} json + 2 plugins vs raw ioredis`, ratio("cachegen RedisCache (json"), 0.85);
     }
+    // Telemetry against none, head to head: more rounds, the ratio taken in each round.
+    const pair = all.filter((p) => p.name === STRINGS || p.name === METRICS);
+    const telemetry = await report({
+      title: "redis GET, telemetry on vs off",
+      contenders: contenders(pair, (p, i) => p.get(keys[i % KEYS]!)),
+      ...common,
+      baseline: STRINGS,
+      rounds: 31,
+    });
+    target("redis GET with OTel metrics vs telemetry off", telemetry.find((r) => r.name === METRICS)!.ratio, 0.9);
   } finally {
     await Promise.all(all.map((peer) => peer.close()));
     await server.stop();

@@ -5,6 +5,7 @@ import type { SemanticChange } from "./check/change.js";
 import { findConfig } from "./config/find.js";
 import { keyspaceFindings } from "./doctor/doctor.js";
 import type { Finding } from "./doctor/finding.js";
+import { GENERATED_MARK } from "./emit/banner.js";
 import { shownPath as shown } from "./paths.js";
 import type { Problem } from "./problems.js";
 import { generateSource } from "./source.js";
@@ -85,19 +86,47 @@ export async function generate(options: GenerateOptions = {}): Promise<GenerateR
   };
   const ms = () => Math.round(performance.now() - started);
   if (options.validateOnly) return { status: "valid", ...base, ms: ms() };
-  const current = await readFile(result.out, "utf8").catch((error: unknown) => {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw ioError(base.out, "read", error);
-  });
+  const files = await Promise.all(
+    result.outputs.map(async (file) => ({
+      ...file,
+      current: await readGenerated(file.path, file.text === undefined, shown(cwd, file.path)),
+    })),
+  );
+  const changed = files.filter((file) => file.current !== file.text);
   if (options.check) {
-    if (current === result.text) return { status: "current", ...base, ms: ms() };
-    const diff = unifiedDiff(current ?? "", result.text, [current === undefined ? "/dev/null" : base.out, base.out]);
+    if (changed.length === 0) return { status: "current", ...base, ms: ms() };
+    const diff = changed
+      .map(({ path, current, text }) =>
+        unifiedDiff(current ?? "", text ?? "", [
+          current === undefined ? "/dev/null" : shown(cwd, path),
+          text === undefined ? "/dev/null" : shown(cwd, path),
+        ]),
+      )
+      .join("");
+    const main = files[0]!;
     const { semanticChanges } = await import("./check/summary.js");
-    return { status: "drift", ...base, ms: ms(), diff, changes: semanticChanges(current ?? "", result.text) };
+    return { status: "drift", ...base, ms: ms(), diff, changes: semanticChanges(main.current ?? "", result.text) };
   }
-  if (current === result.text) return { status: "unchanged", ...base, ms: ms() };
-  await writeAtomically(result.out, result.text, base.out);
+  if (changed.length === 0) return { status: "unchanged", ...base, ms: ms() };
+  // The typed module last: until it is written, it imports nothing the others lack.
+  for (const { path, text } of changed.reverse()) {
+    if (text === undefined) await rm(path);
+    else await writeAtomically(path, text, shown(cwd, path));
+  }
   return { status: "written", ...base, ms: ms() };
+}
+
+/**
+ * A generated file's text on disk, `undefined` when missing. With `generatedOnly` (a file this
+ * config no longer generates, to remove), a file cachegen did not write counts as missing: it is
+ * the user's, and stays.
+ */
+async function readGenerated(path: string, generatedOnly: boolean, shownAs: string): Promise<string | undefined> {
+  const text = await readFile(path, "utf8").catch((error: unknown) => {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw ioError(shownAs, "read", error);
+  });
+  return generatedOnly && !text?.startsWith(GENERATED_MARK) ? undefined : text;
 }
 
 let temporaries = 0;

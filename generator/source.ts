@@ -9,6 +9,7 @@ import { banner } from "./emit/banner.js";
 import { emitSource } from "./emit/emit.js";
 import { plan, RESERVED_NAMES } from "./emit/plan.js";
 import { Regions } from "./emit/regions.js";
+import { validatorFiles, validatorModule } from "./emit/validator-module.js";
 import { fingerprint } from "./fingerprint.js";
 import { posixRelative } from "./paths.js";
 import type { PendingProblem, Problem } from "./problems.js";
@@ -31,13 +32,22 @@ export interface SourceInput {
   readonly toolchain?: Toolchain;
 }
 
+/** One file a generation writes; `text` is `undefined` for one it removes (an earlier config's, no longer generated). */
+export interface GeneratedFile {
+  readonly path: string;
+  readonly text: string | undefined;
+}
+
 /** What {@link generateSource} produced: the file text, or every problem in the config. */
 export type SourceResult =
   | {
       readonly ok: true;
+      /** The text of the typed module. */
       readonly text: string;
       /** The output file it is meant for. */
       readonly out: string;
+      /** Every file of the output, `out` first, then the validators' module and its declaration (see {@link GeneratedFile}). */
+      readonly outputs: readonly GeneratedFile[];
       readonly models: readonly AliasModel[];
       readonly fingerprint: string;
       /** Every file the config references (for `--watch`). */
@@ -81,10 +91,15 @@ export async function generateSource(input: SourceInput): Promise<SourceResult> 
   // json-schema-to-typescript and ajv load only for configs that use them: loading is most of a
   // cold run's time.
   const schemas = new Map([...references.schemas].map(([alias, resolved]) => [alias, resolved.schema]));
-  const types: SchemaTypes =
+  const compiled =
     schemas.size === 0
-      ? { declarations: "", types: new Map(), names: new Set() }
-      : await (await import("./types/schema-types.js")).schemaTypes(schemas, toolchain);
+      ? { types: { declarations: "", types: new Map<string, string>(), names: new Set<string>() } }
+      : await (await import("./types/schema-types.js")).schemaTypesOrProblems(schemas, toolchain);
+  if ("problems" in compiled) {
+    pending.push(...compiled.problems);
+    return fail();
+  }
+  const types: SchemaTypes = compiled.types;
   for (const name of [...types.names].filter((n) => RESERVED_NAMES.has(n))) {
     const alias = [...schemas.keys()].find((a) => types.types.get(a) === name) ?? [...schemas.keys()][0]!;
     pending.push({
@@ -128,7 +143,7 @@ export async function generateSource(input: SourceInput): Promise<SourceResult> 
       config,
       schemaTypes: types,
       typeParameters: references.typeParameters,
-      validators,
+      validators: validators.size > 0,
       fingerprint: hash,
     }),
     declarations,
@@ -141,8 +156,20 @@ export async function generateSource(input: SourceInput): Promise<SourceResult> 
     out: out === defaultOutFile ? undefined : basename(out),
     fingerprint: hash,
   });
-  const text = await regions.afterFormat(await toolchain.format(regions.beforeFormat(head + emitted), prettier));
-  return { ok: true, text, out, models, fingerprint: hash, files };
+  const format = (source: string) => toolchain.format(source, prettier);
+  const siblings = validatorFiles(out);
+  const module = validators.size > 0 ? validatorModule(validators, head) : undefined;
+  const [text, js, dts] = await Promise.all([
+    format(regions.beforeFormat(head + emitted)).then((formatted) => regions.afterFormat(formatted)),
+    module && format(module.js),
+    module && format(module.dts),
+  ]);
+  const outputs = [
+    { path: out, text },
+    { path: siblings.js, text: js },
+    { path: siblings.dts, text: dts },
+  ];
+  return { ok: true, text, out, outputs, models, fingerprint: hash, files };
 }
 
 /** Prettier options that make a file's formatting more than that of its statements one by one. */

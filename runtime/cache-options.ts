@@ -1,5 +1,6 @@
 import type { Versioned } from "./backends/backend.js";
 import type { Duration } from "./duration.js";
+import type { EventListener, OperationEvent } from "./events.js";
 import type { BasePlugin } from "./plugins/base.js";
 import type { Serializer } from "./serializers/serializer.js";
 
@@ -33,6 +34,14 @@ export interface CacheOptions<V = unknown, P extends readonly BasePlugin[] = rea
   validate?: "none" | "set" | "get" | "both";
   /** Turn every operation into a no-op. @default process.env.CACHEGEN_DISABLE === "1" at construction */
   disabled?: boolean;
+  /** The name events and telemetry report the cache under; the registry sets its alias. */
+  alias?: string;
+  /**
+   * `true` records metrics and spans with OpenTelemetry's global providers (needs the optional
+   * `@opentelemetry/api` package); a function receives every operation's event instead.
+   * @default false
+   */
+  telemetry?: boolean | EventListener<OperationEvent>;
 }
 
 /** Options every operation accepts. */

@@ -35,6 +35,41 @@ export function toMillis(value: Duration | undefined, field = "duration"): numbe
   return ms === 0 ? null : Math.max(1, Math.ceil(ms));
 }
 
+/** The per-operation timeout when none is configured, in seconds. */
+export const DEFAULT_TIMEOUT = 5;
+
+/** A cache's per-operation timeout in ms (`null`: none), its default applied. */
+export function timeoutMillis(timeout: Duration | undefined): number | null {
+  return timerMillis(timeout === undefined ? DEFAULT_TIMEOUT : timeout, "timeout");
+}
+
+/** The longest delay a Node timer holds: longer ones fire after 1 ms instead. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * {@link toMillis} for a duration that a timer will wait for (a timeout): one longer than a timer
+ * can hold is a `ConfigError`, since Node would fire it after 1 ms and fail every operation.
+ */
+export function timerMillis(value: Duration | undefined, field = "duration"): number | null {
+  const ms = toMillis(value, field);
+  if (ms !== null && ms > MAX_TIMER_MS) {
+    throw new ConfigError([
+      {
+        path: field,
+        message: `${JSON.stringify(value)} is longer than a timer can wait (${MAX_TIMER_MS / 1000} s, about 24.8 days); use a shorter duration, or 0 or null for none`,
+      },
+    ]);
+  }
+  return ms;
+}
+
+/** A lease in milliseconds; a lock without expiry would outlive a crashed owner, so none is refused. */
+export function leaseMillis(lease: Duration): number {
+  const ms = toMillis(lease, "lease");
+  if (ms === null) throw new RangeError(`lease must be a positive duration, got ${JSON.stringify(lease)}`);
+  return ms;
+}
+
 /** Converts a duration to seconds as configured (for `cache.ttl` / `cache.timeout`), or `null`. */
 export function toSeconds(value: Duration | undefined, field = "duration"): number | null {
   const ms = toMillis(value, field);

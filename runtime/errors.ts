@@ -149,6 +149,23 @@ export class BackendError extends CacheError {
   }
 }
 
+/**
+ * A key or value the store cannot take (memcached: a key over 250 bytes or with whitespace or a
+ * control character, a value over the item size), refused before anything is sent. Unlike
+ * `BackendError`, it says nothing about the store's health: retrying or falling back will not help.
+ */
+export class InvalidKeyError extends CacheError {
+  readonly code = "E_INVALID_KEY";
+
+  constructor(
+    readonly backend: string,
+    readonly key: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 /** An optional client library (ioredis, memjs) is not installed. */
 export class MissingDependencyError extends CacheError {
   readonly code = "E_MISSING_DEPENDENCY";

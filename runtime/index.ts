@@ -1,10 +1,12 @@
 // The public runtime API. Curated: what is not exported here is internal.
 export { Cache } from "./cache.js";
+export type { AnyCache } from "./cache.js";
+export { Pipeline } from "./pipeline/pipeline.js";
 // Every type in cache-options.ts is public: the options of caches and operations.
 export type * from "./cache-options.js";
-export { MemoryCache } from "./backends/memory.js";
-export type { MemoryCacheOptions } from "./backends/memory.js";
-export { RedisCache } from "./backends/redis.js";
+export { MemoryCache } from "./memory-cache.js";
+export type { MemoryCacheOptions } from "./memory-cache.js";
+export { RedisCache } from "./redis-cache.js";
 export type {
   IoRedisClient,
   RedisCacheOptions,
@@ -12,8 +14,8 @@ export type {
   RedisNode,
   RedisTlsOptions,
 } from "./backends/redis-options.js";
-export { MemcachedCache } from "./backends/memcached.js";
-export type { MemcachedCacheOptions } from "./backends/memcached.js";
+export { MemcachedCache } from "./memcached-cache.js";
+export type { MemcachedCacheOptions } from "./backends/memcached-options.js";
 export { KEEP_TTL } from "./backends/backend.js";
 export type { Backend, MaybePromise, TtlMs, Versioned } from "./backends/backend.js";
 
@@ -38,6 +40,7 @@ export {
   CacheError,
   CacheTimeoutError,
   ConfigError,
+  InvalidKeyError,
   KeyExistsError,
   MissingDependencyError,
   NotAnIntegerError,
@@ -51,7 +54,9 @@ export type { ConfigProblem } from "./errors.js";
 export type { Duration, DurationUnit } from "./duration.js";
 export type { AliasConfig, CachesConfig, EnvRef, HostPort, PluginConfig, SerializerConfig } from "./config/types.js";
 export { CacheRegistry } from "./registry.js";
-export type { AliasMap, AnyCache, CacheMap, RegistryOptions, SerializerValue, UnknownAlias } from "./registry.js";
+export { TypedCacheRegistry } from "./typed-registry.js";
+export type { AliasMap, CacheMap, RegistryOptions, SerializerValue } from "./registry.js";
+export type { CheckedAlias, NoPlugins, UnknownAliasMessage } from "./alias-check.js";
 export { fromEnv } from "./config/env.js";
 export { validatorRequire } from "./config/validator-helpers.js";
 export type { EnvKind, EnvValues } from "./config/env.js";
@@ -65,7 +70,6 @@ export type { StampedeOptions } from "./wrappers/stampede.js";
 export { multiCached } from "./wrappers/multi-cached.js";
 export type {
   MultiCached,
-  MultiCachedControls,
   MultiCachedFunctionOptions,
   MultiCachedOptions,
   MultiCachingDecorator,
@@ -73,11 +77,19 @@ export type {
 } from "./wrappers/multi-cached.js";
 export { cachedControls, multiCachedControls } from "./wrappers/wrap.js";
 export type { CachingDecorator } from "./wrappers/wrap.js";
-export type { CachedControls, CachedOptions } from "./wrappers/engine.js";
+export type { CachedOptions } from "./wrappers/engine.js";
+export type { CachedControls, MultiCachedControls } from "./wrappers/controls.js";
 export type { CacheChoice } from "./wrappers/cache-choice.js";
 export type { CacheErrorContext, CacheErrorHandler, CacheSwitches, WrapperOptions } from "./wrappers/options.js";
 export type { KeyOptions } from "./wrappers/call-key.js";
 export { stableKey } from "./wrappers/stable-key.js";
-export { RedLock } from "./locks/red-lock.js";
-export type { AcquireOptions } from "./locks/red-lock.js";
-export { OptimisticLock } from "./locks/optimistic-lock.js";
+export { RedLock } from "./coordination/red-lock.js";
+export type { AcquireOptions, LeaseStore } from "./coordination/red-lock.js";
+export { OptimisticLock } from "./coordination/optimistic-lock.js";
+
+export { CHANNELS } from "./events.js";
+export type { EventListener, LoaderEvent, OperationEvent, Outcome } from "./events.js";
+export { cachegenMetrics, METRIC_NAMES } from "./telemetry/metrics.js";
+export type { OperationMetrics } from "./telemetry/metrics.js";
+export { enableTelemetry, openTelemetry } from "./telemetry/otel.js";
+export type { TelemetryOptions, TracerProviderLike } from "./telemetry/otel.js";

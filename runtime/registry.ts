@@ -1,27 +1,20 @@
-import type { Cache } from "./cache.js";
+import type { CheckedAlias } from "./alias-check.js";
+import type { AnyCache, Cache } from "./cache.js";
 import type { ValueValidator } from "./cache-options.js";
 import { buildCache } from "./config/build.js";
 import type { AliasConfig } from "./config/types.js";
-import { configProblems } from "./config/validate.js";
+import { configProblems, isAliasKey } from "./config/validate.js";
 import { ConfigError, UnknownAliasError } from "./errors.js";
 import type { CreateOverrides } from "./overrides.js";
 import type { Serializer } from "./serializers/serializer.js";
 
-/** Any cache, whatever its value type and plugins. */
-export type AnyCache = Cache<any>;
+export type { AnyCache };
 
 /** What a registry builds for each alias name. */
 export type CacheMap = { readonly [alias: string]: AnyCache };
 
 /** The config a registry holds: alias name → alias config. */
 export type AliasMap = { readonly [alias: string]: AliasConfig };
-
-/**
- * The parameter of the fallback overload of `get` / `getAliasConfig`: no string matches it, so a
- * misspelled alias fails with this sentence next to the list of known aliases (kysely-style).
- * Completion still offers only the real aliases, from the first overload.
- */
-export type UnknownAlias = `Unknown cache alias "${string}": add it to the config and run cachegen generate`;
 
 /** The value type of a user serializer class, so generated code infers it from `./module.ts#Export`. */
 export type SerializerValue<S> = S extends abstract new (...args: never) => Serializer<infer V> ? V : never;
@@ -31,6 +24,12 @@ type Overrides<M, A extends keyof M> = string extends keyof M
   ? CreateOverrides<M[A]> & Readonly<Record<string, unknown>>
   : CreateOverrides<M[A]>;
 
+/**
+ * Type-level tag: a registry's alias → cache map, so `{ registry }` options infer it from a
+ * registry of any subclass. It never exists at run time.
+ */
+export declare const cacheTypes: unique symbol;
+
 /** Registry options; generated code fills them in. */
 export interface RegistryOptions {
   /** User code named in the config as `./module.ts#Export`, keyed by that reference. */
@@ -39,6 +38,8 @@ export interface RegistryOptions {
   readonly validators?: Readonly<Record<string, ValueValidator>>;
   /** Hash of the normalized config the registry was generated from. */
   readonly fingerprint?: string;
+  /** The config's top-level `telemetry`: aliases that do not set their own report to OpenTelemetry. */
+  readonly telemetry?: boolean;
 }
 
 /**
@@ -51,16 +52,23 @@ export interface RegistryOptions {
 // M and C are deliberately unbounded: checking a bound compares every alias's cache class with
 // `AnyCache` member by member, which for 200 aliases doubled the type-check time of code using them.
 // Generated code is their only typed producer, and its own tests check what it emits.
+//
+// Each alias method has a cheap typed overload first and a checked one last: a known alias costs one
+// `keyof` lookup, and only a wrong one computes the sentence of `CheckedAlias`. Last, because
+// TypeScript 7 reports only the last overload's error.
 export class CacheRegistry<M = { readonly [alias: string]: Cache }, C = AliasMap> {
+  declare readonly [cacheTypes]?: M;
   /** Hash of the config this registry was generated from; `undefined` for the dynamic registry. */
   readonly fingerprint: string | undefined;
   #config: AliasMap = {};
   readonly #instances = new Map<string, AnyCache>();
   readonly #modules: Readonly<Record<string, unknown>>;
   readonly #validators: Readonly<Record<string, ValueValidator>>;
+  #telemetry: boolean | undefined;
 
   constructor(config?: C, options: RegistryOptions = {}) {
     this.fingerprint = options.fingerprint;
+    this.#telemetry = options.telemetry;
     this.#modules = options.modules ?? {};
     this.#validators = options.validators ?? {};
     if (config !== undefined) this.setConfig(config);
@@ -75,8 +83,10 @@ export class CacheRegistry<M = { readonly [alias: string]: Cache }, C = AliasMap
     if (problems.length > 0) throw new ConfigError(problems);
     const next = aliasTable();
     for (const [alias, aliasConfig] of Object.entries(config as AliasMap)) {
-      if (!alias.startsWith("$")) next[alias] = deepFreeze(structuredClone(aliasConfig));
+      if (isAliasKey(alias)) next[alias] = deepFreeze(structuredClone(aliasConfig));
     }
+    const telemetry = (config as { telemetry?: boolean }).telemetry;
+    if (telemetry !== undefined) this.#telemetry = telemetry;
     for (const alias of this.#instances.keys()) {
       if (JSON.stringify(next[alias]) !== JSON.stringify(this.#config[alias])) this.#drop(alias);
     }
@@ -100,14 +110,14 @@ export class CacheRegistry<M = { readonly [alias: string]: Cache }, C = AliasMap
 
   /** One alias's config exactly as written (read-only), with literal types in generated code. */
   getAliasConfig<A extends keyof C & string>(alias: A): C[A];
-  getAliasConfig(alias: UnknownAlias): never;
+  getAliasConfig<A extends string>(alias: CheckedAlias<A, C>): never;
   getAliasConfig(alias: string): unknown {
     return this.#aliasConfig(alias);
   }
 
   /** The alias's shared instance, built on first use; the same object on every call. */
   get<A extends keyof M & string>(alias: A): M[A];
-  get(alias: UnknownAlias): never;
+  get<A extends string>(alias: CheckedAlias<A, M>): never;
   get(alias: string): unknown {
     let cache = this.#instances.get(alias);
     if (cache === undefined) {
@@ -119,6 +129,8 @@ export class CacheRegistry<M = { readonly [alias: string]: Cache }, C = AliasMap
 
   /** A new instance of the alias every call, with camelCase option overrides (`{ namespace: "test" }`). */
   create<A extends keyof M & string>(alias: A, overrides?: Overrides<M, A>): M[A];
+  // Repeats the override check: on TypeScript 7 this overload's error is the one shown.
+  create<A extends string>(alias: CheckedAlias<A, M>, overrides?: Overrides<M, A & keyof M>): never;
   create(alias: string, overrides?: unknown): unknown {
     return this.#build(alias, (overrides ?? {}) as Record<string, unknown>);
   }
@@ -134,6 +146,7 @@ export class CacheRegistry<M = { readonly [alias: string]: Cache }, C = AliasMap
     return buildCache(alias, this.#aliasConfig(alias), overrides, {
       modules: this.#modules,
       validator: this.#validators[alias],
+      telemetry: this.#telemetry,
     });
   }
 

@@ -12,7 +12,15 @@ const version = (JSON.parse(readFileSync(new URL("../package.json", import.meta.
   .version;
 
 /** Packages only a backend or the generator may load; importing the runtime must not. */
-const HEAVY = ["ioredis", "memjs", "ts-morph", "prettier", "json-schema-to-typescript", "msgpackr-extract"];
+const HEAVY = [
+  "ioredis",
+  "memjs",
+  "ts-morph",
+  "prettier",
+  "json-schema-to-typescript",
+  "msgpackr-extract",
+  "@opentelemetry/api",
+];
 
 // Records every module URL Node resolves, from the loader-hooks thread.
 const TRACE_HOOKS = `
@@ -73,6 +81,23 @@ describe("the packed package, installed into a fresh project", () => {
     const loaded = readFileSync(trace, "utf8");
     expect(loaded).toContain("/node_modules/cachegen/dist/runtime/index.js");
     for (const name of HEAVY) expect(loaded, name).not.toContain(`/node_modules/${name}/`);
+  });
+
+  it("names the optional @opentelemetry/api when telemetry is turned on without it", async () => {
+    const { stdout } = await node(`
+      import { MemoryCache } from "cachegen";
+      try {
+        new MemoryCache({ telemetry: true });
+        console.log("[]");
+      } catch (error) {
+        console.log(JSON.stringify([error.name, error.code, error.message]));
+      }
+    `);
+    expect(JSON.parse(stdout)).toEqual([
+      "MissingDependencyError",
+      "E_MISSING_DEPENDENCY",
+      'The OpenTelemetry integration (telemetry) needs the "@opentelemetry/api" package. Install it with: npm install @opentelemetry/api',
+    ]);
   });
 
   it("exposes the generator API and the schema through package exports", async () => {

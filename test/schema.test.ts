@@ -1,10 +1,11 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { backendName, pluginName, serializerName } from "../runtime/config/names.js";
+import { BUILTINS, backendName, pluginName, serializerName } from "../runtime/config/builtins.js";
+import { CacheRegistry } from "../runtime/index.js";
 import { configProblems } from "../runtime/config/validate.js";
 import schema from "../schema/cachegen.schema.json" with { type: "json" };
 // @ts-expect-error: a plain .mjs build script without types
-import { compileSchema, VALIDATOR_PATH } from "../scripts/compile-schema.mjs";
+import { compileConfigTypes, compileSchema, TYPES_PATH, VALIDATOR_PATH } from "../scripts/compile-schema.mjs";
 
 const SEED = {
   default: { cache: "aiocache.SimpleMemoryCache", serializer: { class: "aiocache.serializers.StringSerializer" } },
@@ -21,6 +22,10 @@ const SEED = {
 describe("schema/cachegen.schema.json", () => {
   it("is precompiled into the committed validator (run `npm run build` after editing the schema)", () => {
     expect(readFileSync(VALIDATOR_PATH as string, "utf8")).toBe((compileSchema as () => string)());
+  });
+
+  it("is compiled into the committed config types (run `npm run build` after editing the schema)", async () => {
+    expect(readFileSync(TYPES_PATH as string, "utf8")).toBe(await (compileConfigTypes as () => Promise<string>)());
   });
 
   it("accepts the seed config verbatim", () => {
@@ -92,6 +97,27 @@ describe("schema/cachegen.schema.json", () => {
     expect(defs.timingPlugin.enum.map(pluginName)).toEqual(defs.timingPlugin.enum.map(() => "timing"));
     expect(serializerName("aiocache.serializers.PickleSerializer")).toBe("v8");
     expect(backendName("./x.ts#X")).toBeUndefined();
+  });
+
+  it("binds every built-in of the one table to the class it names", async () => {
+    const runtime = (await import("../runtime/index.js")) as Record<string, unknown>;
+    const groups: Record<string, { className: string; spellings: readonly string[] }>[] = [
+      BUILTINS.backends,
+      BUILTINS.serializers,
+      BUILTINS.plugins,
+    ];
+    for (const group of groups) {
+      for (const [name, { className, spellings }] of Object.entries(group)) {
+        expect(typeof runtime[className], className).toBe("function");
+        expect(spellings, name).toContain(name);
+      }
+    }
+    const built = new CacheRegistry({ r: { cache: "redis" }, m: { cache: "memory", plugins: [{ class: "timing" }] } });
+    expect(built.create("r").constructor.name).toBe(BUILTINS.backends.redis.className);
+    expect(built.create("r").serializer.constructor.name).toBe(
+      BUILTINS.serializers[BUILTINS.backends.redis.serializer].className,
+    );
+    expect(built.create("m").plugins[0]?.constructor.name).toBe(BUILTINS.plugins.timing.className);
   });
 
   it("rejects a config that is not an object", () => {

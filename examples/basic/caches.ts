@@ -3,13 +3,13 @@
 // in this directory (add --check to only test whether this file is current).
 // config-sha256: dc758a9d721e3ede973664b72dfa71442726e86fa3456b0d3d97acd73cc8858b
 import {
-  CacheRegistry,
+  TypedCacheRegistry,
   type HitMissRatioPlugin,
   type MemoryCache,
+  type NoPlugins,
   type TimingPlugin,
-  type ValueValidator,
-  validatorRequire,
 } from "cachegen";
+import { validators } from "./caches.validators.js";
 
 export interface Session {
   user: string;
@@ -40,6 +40,12 @@ const config = {
   },
 } as const;
 
+/**
+ * The config's type: `caches.getAliasConfig(alias)` is its entry for that alias. An interface, so
+ * hovers show its name rather than the whole literal.
+ */
+export interface CacheConfig extends Readonly<typeof config> {}
+
 /** Every alias in the config. */
 export type CacheAlias = "default" | "sessions";
 
@@ -51,17 +57,14 @@ export interface CacheValues {
 
 /** The cache class `caches.get(alias)` returns for each alias. */
 export interface CacheTypes {
-  default: MemoryCache<string, readonly []>;
+  default: MemoryCache<string, NoPlugins>;
   sessions: MemoryCache<Session, readonly [HitMissRatioPlugin, TimingPlugin]>;
 }
 
-// prettier-ignore
-// @ts-ignore -- ajv standalone output is plain JavaScript, precompiled from the alias's serializer.schema
-const validateSessions: ValueValidator = ((require) => { const module = { exports: {} }; "use strict";module.exports = validate10;module.exports.default = validate10;const schema11 = {"$ref":"./session.schema.json","$id":"https://cachegen.invalid/config/cachegen-alias-sessions.json"};const schema12 = {"title":"Session","type":"object","required":["user","roles"],"additionalProperties":false,"properties":{"user":{"type":"string","minLength":1},"roles":{"type":"array","items":{"enum":["admin","editor","viewer"]}}},"$id":"https://cachegen.invalid/config/session.schema.json"};const func2 = require("ajv/dist/runtime/ucs2length").default;function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){/*# sourceURL="https://cachegen.invalid/config/cachegen-alias-sessions.json" */;let vErrors = null;let errors = 0;if(data && typeof data == "object" && !Array.isArray(data)){if(data.user === undefined){const err0 = {instancePath,schemaPath:"./session.schema.json/required",keyword:"required",params:{missingProperty: "user"},message:"must have required property '"+"user"+"'"};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}if(data.roles === undefined){const err1 = {instancePath,schemaPath:"./session.schema.json/required",keyword:"required",params:{missingProperty: "roles"},message:"must have required property '"+"roles"+"'"};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}for(const key0 in data){if(!((key0 === "user") || (key0 === "roles"))){const err2 = {instancePath,schemaPath:"./session.schema.json/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}}if(data.user !== undefined){let data0 = data.user;if(typeof data0 === "string"){if(func2(data0) < 1){const err3 = {instancePath:instancePath+"/user",schemaPath:"./session.schema.json/properties/user/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}}else {const err4 = {instancePath:instancePath+"/user",schemaPath:"./session.schema.json/properties/user/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}}if(data.roles !== undefined){let data1 = data.roles;if(Array.isArray(data1)){const len0 = data1.length;for(let i0=0; i0<len0; i0++){let data2 = data1[i0];if(!(((data2 === "admin") || (data2 === "editor")) || (data2 === "viewer"))){const err5 = {instancePath:instancePath+"/roles/" + i0,schemaPath:"./session.schema.json/properties/roles/items/enum",keyword:"enum",params:{allowedValues: schema12.properties.roles.items.enum},message:"must be equal to one of the allowed values"};if(vErrors === null){vErrors = [err5];}else {vErrors.push(err5);}errors++;}}}else {const err6 = {instancePath:instancePath+"/roles",schemaPath:"./session.schema.json/properties/roles/type",keyword:"type",params:{type: "array"},message:"must be array"};if(vErrors === null){vErrors = [err6];}else {vErrors.push(err6);}errors++;}}}else {const err7 = {instancePath,schemaPath:"./session.schema.json/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err7];}else {vErrors.push(err7);}errors++;}validate10.errors = vErrors;return errors === 0;} return module.exports; })(validatorRequire);
-
 /** The typed registry: `caches.get(alias)` is the alias's shared instance, `caches.create(alias)` a new one. */
-export const caches = new CacheRegistry<CacheTypes, typeof config>(config, {
-  fingerprint:
-    "dc758a9d721e3ede973664b72dfa71442726e86fa3456b0d3d97acd73cc8858b",
-  validators: { sessions: validateSessions },
-});
+export const caches: TypedCacheRegistry<CacheTypes, CacheConfig> =
+  new TypedCacheRegistry<CacheTypes, CacheConfig>(config, {
+    fingerprint:
+      "dc758a9d721e3ede973664b72dfa71442726e86fa3456b0d3d97acd73cc8858b",
+    validators,
+  });

@@ -1,6 +1,7 @@
 // The demo: typed caches generated from cachegen.config.yaml (`npm run demo` regenerates caches.ts first).
 import { ValueValidationError } from "cachegen";
 import { caches, type Session } from "./caches.js";
+import { db } from "./db.js";
 
 const greetings = caches.get("default");
 console.log(
@@ -39,6 +40,19 @@ try {
 const scratch = caches.create("sessions", { namespace: "scratch:" });
 console.log(
   `caches.create("sessions", { namespace: "scratch:" }) is a new instance: ${scratch !== sessions}, namespace ${scratch.namespace}`,
+);
+
+// The generated registry's own wrapper: the alias and the function's result type are checked.
+const getSession = caches.cached(
+  async function getSession(id: string) {
+    return db.session(id);
+  },
+  { alias: "sessions", ttl: 60 },
+);
+await getSession("grace");
+await getSession("grace");
+console.log(
+  `caches.cached(getSession, { alias: "sessions" }): 2 calls, ${db.queries} query, key ${getSession.keyFor("grace")}`,
 );
 
 // Neither line below compiles: the alias is misspelled, and a number is not a Session.

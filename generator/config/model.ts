@@ -1,15 +1,17 @@
 import { toSeconds, type Duration } from "../../runtime/duration.js";
 import { parseEnvRef } from "../../runtime/config/env.js";
 import type { Segments } from "../../runtime/config/problems.js";
+import { isAliasKey } from "../../runtime/config/validate.js";
 import {
+  BUILTINS,
   backendName,
   pluginName,
   serializerName,
   type BackendName,
   type PluginName,
   type SerializerName,
-} from "../../runtime/config/names.js";
-import type { AliasConfig, EnvRef, PluginConfig } from "../../runtime/config/types.js";
+} from "../../runtime/config/builtins.js";
+import type { AliasConfig, PluginConfig } from "../../runtime/config/types.js";
 
 /** User code named as `./path/to/module.ts#Export`, relative to the config file. */
 export interface ModuleRef {
@@ -25,8 +27,8 @@ export type ClassRef<N extends string> = { readonly builtin: N } | { readonly mo
 /** One module reference of an alias: what it must name, and where under the alias the config names it. */
 export interface ModuleUse {
   readonly ref: ModuleRef;
-  /** A class cachegen constructs, or the `key_builder` function. */
-  readonly kind: "class" | "function";
+  /** A cache class (`cache`), another class cachegen constructs, or the `key_builder` function. */
+  readonly kind: "cache" | "class" | "function";
   readonly segments: Segments;
 }
 
@@ -52,8 +54,6 @@ export interface AliasModel {
   readonly namespace: string | undefined;
 }
 
-const DEFAULT_SERIALIZER: Record<BackendName, SerializerName> = { memory: "null", redis: "json", memcached: "json" };
-
 /** `./models.ts#User` → `{ from: "./models.ts", name: "User" }`. */
 function moduleRef(ref: string): ModuleRef {
   const hash = ref.lastIndexOf("#");
@@ -66,7 +66,7 @@ function moduleRef(ref: string): ModuleRef {
  */
 export function aliasModels(config: Record<string, unknown>): AliasModel[] {
   return Object.keys(config)
-    .filter((name) => !name.startsWith("$"))
+    .filter(isAliasKey)
     .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
     .map((name) => aliasModel(name, config[name] as AliasConfig));
 }
@@ -82,7 +82,7 @@ function aliasModel(name: string, config: AliasConfig): AliasModel {
       serializer !== undefined
         ? classRef(serializer.class, serializerName)
         : "builtin" in backend
-          ? { builtin: DEFAULT_SERIALIZER[backend.builtin] }
+          ? { builtin: BUILTINS.backends[backend.builtin].serializer }
           : undefined,
     plugins: (config.plugins ?? []).map((p: PluginConfig) => classRef(p.class, pluginName)),
     keyBuilder: config.key_builder === undefined ? undefined : moduleRef(config.key_builder),
@@ -98,7 +98,7 @@ function aliasModel(name: string, config: AliasConfig): AliasModel {
 /** Every module reference of an alias, in config order: backend, serializer, plugins, key_builder. */
 export function moduleRefs(model: AliasModel): ModuleUse[] {
   const uses: ModuleUse[] = [];
-  if ("module" in model.backend) uses.push({ ref: model.backend.module, kind: "class", segments: ["cache"] });
+  if ("module" in model.backend) uses.push({ ref: model.backend.module, kind: "cache", segments: ["cache"] });
   if (model.serializer !== undefined && "module" in model.serializer) {
     uses.push({ ref: model.serializer.module, kind: "class", segments: ["serializer", "class"] });
   }
@@ -114,7 +114,8 @@ function classRef<N extends string>(name: string, canonical: (name: string) => N
   return builtin === undefined ? { module: moduleRef(name) } : { builtin };
 }
 
-function seconds(value: Duration | EnvRef | undefined): number | null | string | undefined {
+/** A duration as written (the schema types it as a number, a string or null), in seconds, or the `${VAR}` itself. */
+function seconds(value: number | string | null | undefined): number | null | string | undefined {
   if (typeof value === "string" && parseEnvRef(value) !== undefined) return value;
   return value === undefined ? undefined : toSeconds(value as Duration);
 }

@@ -2,6 +2,7 @@ import { createRequire } from "node:module";
 import type * as Yaml from "yaml";
 import { formatPath, type Segments } from "../../runtime/config/problems.js";
 import type { PendingProblem, Problem } from "../problems.js";
+import { jsonSyntaxError } from "./json-syntax.js";
 
 type Node = Yaml.Node;
 
@@ -82,15 +83,50 @@ function parsePositioned(source: ConfigSource): ParsedConfig {
       );
     });
   }
+  let data: unknown;
+  if (problems.length === 0) {
+    try {
+      data = atRoot(doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }), root);
+    } catch (error) {
+      // yaml throws a ReferenceError, without position, for an alias it cannot or will not expand.
+      const missing = /^Unresolved alias.*: (.+)$/.exec((error as Error).message)?.[1];
+      const node = aliasNode(doc, missing);
+      const message =
+        missing !== undefined
+          ? `YAML alias *${missing} has no anchor &${missing} before it`
+          : `YAML aliases here expand to more than ${MAX_ALIAS_COUNT} nodes (an alias bomb?); write the values out instead`;
+      problems.push(at(node?.range?.[0] ?? 0, "", message));
+    }
+  }
   return {
     source,
-    data: problems.length === 0 ? atRoot(doc.toJS({ maxAliasCount: 100 }), root) : undefined,
+    data,
     problems,
     locate(problem) {
       const node = deepest(doc.contents, [...root, ...problem.segments]);
       return at(node?.range?.[0] ?? 0, formatPath(problem.segments), problem.message);
     },
   };
+}
+
+/**
+ * How many nodes YAML aliases may expand to, all told: far above what a config reusing anchors
+ * needs (yaml's default, 100, rejects 200 aliases sharing one `&defaults`), far below a bomb's.
+ */
+const MAX_ALIAS_COUNT = 10_000;
+
+/** The alias node named `name`, or the document's first alias node. */
+function aliasNode(doc: Yaml.Document, name: string | undefined): Node | undefined {
+  const { visit } = yaml();
+  let found: Node | undefined;
+  visit(doc, {
+    Alias(_key, node) {
+      if (name !== undefined && node.source !== name) return undefined;
+      found = node;
+      return visit.BREAK;
+    },
+  });
+  return found;
 }
 
 /** The config data under `root`, or `undefined` where a segment is missing. */
@@ -151,22 +187,18 @@ function fastJson(text: string): { data: unknown } | { error: SyntaxError } | { 
   return hasDuplicateKeys(text) ? { duplicates: true } : { data };
 }
 
-/**
- * A JSON syntax error, at the YAML parser's position when it sees one too; YAML accepts some text
- * JSON does not (`{ "a": }`), and then the error is placed where V8 says, or at the start.
- */
+/** A JSON syntax error: one problem, where the text stops being JSON. */
 function invalidJson(source: ConfigSource, error: SyntaxError): ParsedConfig {
-  const positioned = parsePositioned(source);
-  if (positioned.problems.length > 0) return positioned;
-  const offset = Number(/position (\d+)/.exec(error.message)?.[1] ?? 0);
-  const before = source.text.slice(0, offset).split("\n");
-  const problem = {
+  const found = jsonSyntaxError(source.text) ?? { offset: 0, message: error.message };
+  const before = source.text.slice(0, found.offset).split("\n");
+  const problem: Problem = {
     file: source.name ?? source.path,
     line: before.length,
     column: before.at(-1)!.length + 1,
     path: "",
+    message: `not valid JSON: ${found.message}`,
   };
-  return { ...positioned, data: undefined, problems: [{ ...problem, message: `not valid JSON: ${error.message}` }] };
+  return { source, data: undefined, problems: [problem], locate: () => problem };
 }
 
 /** Scans valid JSON for an object with a repeated key (which `JSON.parse` silently collapses). */

@@ -1,4 +1,4 @@
-import { DEFAULT_PORT as MEMCACHED_PORT } from "../../runtime/backends/memcached.js";
+import { DEFAULT_PORT as MEMCACHED_PORT } from "../../runtime/backends/memcached-options.js";
 import { DEFAULT_HOST, DEFAULT_PORT as REDIS_PORT, parseUrl } from "../../runtime/backends/redis-options.js";
 import { parseEnvRef } from "../../runtime/config/env.js";
 import type { AliasConfig, HostPort } from "../../runtime/config/types.js";

@@ -45,8 +45,6 @@ export interface EmitInput {
   readonly imports: readonly UserImport[];
   /** Value type declarations (from schemas). */
   readonly declarations: string;
-  /** Validator constants, each one statement. */
-  readonly validators: string;
   /** The config object literal. */
   readonly config: string;
   /** Whether prettier should skip the config literal: true when it runs with its default options, which `literal` already follows. */
@@ -62,7 +60,7 @@ export interface EmitInput {
  * Fills `templates/caches.ts`, a valid TypeScript skeleton, through ts-morph: the template's
  * structure is read once, every list is filled in, and the file is printed once. Editing a parsed
  * file instead re-parses it on every manipulation, which for 200 aliases costs more than the rest of
- * generation together. The declarations, validators and config literal, most of a big file, are
+ * generation together. The declarations and config literal, most of a big file, are
  * placeholders (see {@link Regions}) while ts-morph prints and parses it.
  */
 export function emitSource(input: EmitInput): string {
@@ -87,9 +85,8 @@ export function emitSource(input: EmitInput): string {
     property(a.name, a.valueType),
   );
   find(StructureKind.Interface, "CacheTypes").node.properties = input.aliases.map((a) => property(a.name, a.cacheType));
-  const caches = find(StructureKind.VariableStatement, "caches");
-  const declaration = caches.node.declarations[0]!;
-  declaration.initializer = String(declaration.initializer).replace(/, \{\}\)$/, `, ${input.options})`);
+  const declaration = find(StructureKind.VariableStatement, "caches").node.declarations[0]!;
+  declaration.initializer = String(declaration.initializer).replace(/\{\}(,?\s*\))$/, `${input.options}$1`);
 
   // The printer separates only some statement kinds by a blank line; prettier folds any extras.
   for (const statement of statements) {
@@ -97,7 +94,6 @@ export function emitSource(input: EmitInput): string {
       statement.leadingTrivia = "\n";
   }
   // Inserted back to front so the indexes found above stay valid.
-  if (input.validators !== "") statements.splice(caches.index, 0, `\n${regions.raw(input.validators)}`);
   const config = find(StructureKind.VariableStatement, "config");
   const configText = configStatement(config.node, input.config, input.configLaidOut);
   statements[config.index] = `\n${input.configLaidOut ? regions.final(configText) : regions.raw(configText)}`;

@@ -1,12 +1,14 @@
 import { dirname, resolve } from "node:path";
 import { parseEnvRef } from "../../runtime/config/env.js";
 import { formatPath } from "../../runtime/config/problems.js";
+import { BUILTINS, type PluginName } from "../../runtime/config/builtins.js";
 import { envKindAt } from "../../runtime/config/env-kinds.js";
 import { moduleRefs, type AliasModel, type ClassRef, type ModuleRef } from "../config/model.js";
 import { posixRelative } from "../paths.js";
 import type { SchemaTypes } from "../types/schema-types.js";
 import type { EmitInput, ImportName, UserImport } from "./emit.js";
-import { literal, pascalCase, propertyKey } from "./literal.js";
+import { literal } from "./literal.js";
+import { withValidators } from "./validator-module.js";
 
 /** What planning needs besides the alias models. */
 export interface PlanContext {
@@ -17,27 +19,23 @@ export interface PlanContext {
   readonly schemaTypes: SchemaTypes;
   /** Module reference → type parameter count of the class it names. */
   readonly typeParameters: ReadonlyMap<string, number>;
-  /** Alias → ajv standalone code of its validator. */
-  readonly validators: ReadonlyMap<string, string>;
+  /** Whether some alias has a validator, so the file imports them from its sibling module. */
+  readonly validators: boolean;
   readonly fingerprint: string;
 }
 
-const BACKEND_CLASS = { memory: "MemoryCache", redis: "RedisCache", memcached: "MemcachedCache" } as const;
-const PLUGIN_CLASS = { hit_miss_ratio: "HitMissRatioPlugin", timing: "TimingPlugin" } as const;
-const SERIALIZER_VALUE = {
-  null: "unknown",
-  string: "string",
-  json: "JsonValue",
-  v8: "unknown",
-  msgpack: "unknown",
-} as const;
+/** The type a `fromEnv(...)` field is declared as, by its kind (explicit for `isolatedDeclarations`). */
+const ENV_TYPE = { string: "string", integer: "number", duration: "Duration", boolean: "boolean" } as const;
 
-/** Names the template declares and the runtime names it may import: no schema type or import may take them. */
+/**
+ * Names the template declares, the runtime names it may import and the global types it uses: no
+ * schema type or import may take them.
+ */
 export const RESERVED_NAMES: ReadonlySet<string> = new Set([
-  ...["CacheRegistry", "config", "CacheAlias", "CacheValues", "CacheTypes", "caches"],
-  ...["JsonValue", "SerializerValue", "ValueValidator", "fromEnv", "validatorRequire"],
-  ...Object.values(BACKEND_CLASS),
-  ...Object.values(PLUGIN_CLASS),
+  ...["TypedCacheRegistry", "config", "CacheConfig", "CacheAlias", "CacheValues", "CacheTypes", "caches"],
+  ...["Duration", "JsonValue", "NoPlugins", "SerializerValue", "fromEnv", "InstanceType", "Readonly"],
+  ...Object.values(BUILTINS.backends).map((b) => b.className),
+  ...Object.values(BUILTINS.plugins).map((p) => p.className),
 ]);
 
 /**
@@ -54,17 +52,19 @@ export function plan(
   const use = (name: string, typeOnly = true) => runtime.set(name, (runtime.get(name) ?? true) && typeOnly);
   const taken = new Set([...RESERVED_NAMES, ...context.schemaTypes.names]);
   const imports = userImports(models, context, taken);
+  const validators = context.validators ? unique("validators", taken) : undefined;
 
   const aliases = models.map((model) => {
     const local = (ref: { from: string; name: string }) => imports.local(ref);
     const valueType = valueTypeOf(model, context, local, use);
     const plugins = model.plugins.map((p) => pluginType(p, local, use));
-    const pluginTuple = `readonly [${plugins.join(", ")}]`;
+    // The tuple is explicit even when empty: that is what makes `plugins[0].stats` a compile error there.
+    const pluginTuple = plugins.length > 0 ? `readonly [${plugins.join(", ")}]` : "NoPlugins";
+    if (plugins.length === 0) use(pluginTuple);
     let cacheType: string;
     if ("builtin" in model.backend) {
-      const cls = BACKEND_CLASS[model.backend.builtin];
+      const cls = BUILTINS.backends[model.backend.builtin].className;
       use(cls);
-      // The tuple is explicit even when empty: it is what makes `plugins[0]` a compile error there.
       cacheType = `${cls}<${valueType}, ${pluginTuple}>`;
     } else {
       const ref = model.backend.module;
@@ -75,39 +75,26 @@ export function plan(
     return { name: model.name, valueType, cacheType };
   });
 
-  const validators: string[] = [];
-  const validatorEntries: string[] = [];
-  for (const model of models) {
-    const code = context.validators.get(model.name);
-    if (code === undefined) continue;
-    const local = unique(`validate${pascalCase(model.name)}`, taken);
-    use("ValueValidator");
-    use("validatorRequire", false);
-    validators.push(
-      "// prettier-ignore\n" +
-        "// @ts-ignore -- ajv standalone output is plain JavaScript, precompiled from the alias's serializer.schema\n" +
-        `const ${local}: ValueValidator = ((require) => { const module = { exports: {} }; ${code} return module.exports; })(validatorRequire);`,
-    );
-    validatorEntries.push(`${propertyKey(model.name, true)}: ${local}`);
-  }
-
   const config = literal(Object.fromEntries(models.map((m) => [m.name, context.config[m.name]])), (value, segments) => {
     if (parseEnvRef(value) === undefined) return undefined;
     use("fromEnv", false);
     const [alias, ...rest] = segments as [string, ...(string | number)[]];
     const model = models.find((m) => m.name === alias)!;
     const kind = envKindAt("builtin" in model.backend ? model.backend.builtin : "module", rest);
-    return `fromEnv(${JSON.stringify(value)}, ${JSON.stringify(kind)}, ${JSON.stringify(formatPath(segments))})`;
+    if (kind === "duration") use(ENV_TYPE[kind]);
+    const read = `fromEnv(${JSON.stringify(value)}, ${JSON.stringify(kind)}, ${JSON.stringify(formatPath(segments))})`;
+    return `${read} as ${ENV_TYPE[kind]}`;
   });
 
   const options = [`fingerprint: ${JSON.stringify(context.fingerprint)}`];
   if (imports.modules.length > 0) options.push(`modules: { ${imports.modules.join(", ")} }`);
-  if (validatorEntries.length > 0) options.push(`validators: { ${validatorEntries.join(", ")} }`);
+  if (validators !== undefined) options.push(validators === "validators" ? validators : `validators: ${validators}`);
+  // The config's top-level telemetry is no alias, so it reaches the registry as an option.
+  if (context.config["telemetry"] === true) options.push("telemetry: true");
 
   return {
     runtime: [...runtime].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, typeOnly]) => ({ name, typeOnly })),
-    imports: imports.list,
-    validators: validators.join("\n\n"),
+    imports: validators === undefined ? imports.list : withValidators(imports.list, context.outFile, validators),
     config,
     aliases,
     options: `{ ${options.join(", ")} }`,
@@ -129,19 +116,16 @@ function valueTypeOf(
     use("SerializerValue");
     return `SerializerValue<typeof ${local(serializer.module)}>`;
   }
-  const value = SERIALIZER_VALUE[serializer.builtin];
+  const value = BUILTINS.serializers[serializer.builtin].valueType;
   if (value === "JsonValue") use(value);
   return value;
 }
 
-function pluginType(
-  plugin: ClassRef<"hit_miss_ratio" | "timing">,
-  local: (ref: ModuleRef) => string,
-  use: (name: string) => void,
-) {
+function pluginType(plugin: ClassRef<PluginName>, local: (ref: ModuleRef) => string, use: (name: string) => void) {
   if ("module" in plugin) return `InstanceType<typeof ${local(plugin.module)}>`;
-  use(PLUGIN_CLASS[plugin.builtin]);
-  return PLUGIN_CLASS[plugin.builtin];
+  const cls = BUILTINS.plugins[plugin.builtin].className;
+  use(cls);
+  return cls;
 }
 
 interface Imports {

@@ -15,17 +15,19 @@ export type TaskReply =
   | { readonly id: number; readonly uncloneable: true };
 
 /** Code shaped like a generated file, for prettier's first, cold pass. */
-const WARM_UP = `import { CacheRegistry, type MemoryCache, type RedisCache } from "cachegen";
+const WARM_UP = `import { TypedCacheRegistry, type MemoryCache, type NoPlugins, type RedisCache } from "cachegen";
 import type { User } from "./models.js";
+import { validators } from "./caches.validators.js";
 /** A value. */
 export interface Value { id: string; count?: number; tags?: string[]; nested?: { a: "x" | "y"; b: number[] }; [k: string]: unknown }
 export type Other = string | number | null | boolean | Value[];
 // prettier-ignore
 const config = { a: { cache: "memory", ttl: 60 } } as const;
+export interface CacheConfig extends Readonly<typeof config> {}
 export type CacheAlias = "a" | "b" | "c";
 export interface CacheValues { a: Value; b: Other; "c-d": User }
-export interface CacheTypes { a: MemoryCache<Value, readonly []>; b: RedisCache<Other, readonly [HitMissRatioPlugin, TimingPlugin]> }
-export const caches = new CacheRegistry<CacheTypes, typeof config>(config, { fingerprint: "0", validators: { a: validateA } });
+export interface CacheTypes { a: MemoryCache<Value, NoPlugins>; b: RedisCache<Other, readonly [HitMissRatioPlugin, TimingPlugin]> }
+export const caches: TypedCacheRegistry<CacheTypes, CacheConfig> = new TypedCacheRegistry<CacheTypes, CacheConfig>(config, { fingerprint: "0", validators });
 `;
 
 const port = parentPort!;

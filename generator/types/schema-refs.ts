@@ -1,7 +1,8 @@
 import { dirname, resolve } from "node:path";
-import type { Segments } from "../../runtime/config/problems.js";
+import { formatPath, type Segments } from "../../runtime/config/problems.js";
 import { posixRelative } from "../paths.js";
 import type { PendingProblem } from "../problems.js";
+import { schemaShapeProblem } from "./schema-shape.js";
 
 /** Reads a file as text, or `undefined` when it does not exist. Injected so callers choose the I/O. */
 export type ReadFile = (path: string) => string | undefined;
@@ -47,6 +48,9 @@ interface ResolverState {
   readonly targets: Map<string, unknown>;
 }
 
+/** Stands in the target table while a target is being resolved: meeting it again is a cycle of bare `$ref`s. */
+const RESOLVING = Symbol("resolving");
+
 function resolveRefs(schema: object | boolean, segments: Segments, state: ResolverState): ResolvedSchema {
   const { configFile, configDir, readFile, documents, texts, targets } = state;
   const problems: PendingProblem[] = [];
@@ -79,17 +83,15 @@ function resolveRefs(schema: object | boolean, segments: Segments, state: Resolv
   };
 
   const follow = (ref: string, file: string, root: unknown, origin: Segments): unknown => {
+    const via = file === configFile ? "" : `./${posixRelative(configDir, file)} → `;
+    const fail = (message: string) => {
+      problems.push({ segments: origin, message: `${via}$ref ${JSON.stringify(ref)} ${message}` });
+      return {};
+    };
     const hash = ref.indexOf("#");
     const target = hash === -1 ? ref : ref.slice(0, hash);
     const pointer = hash === -1 ? "" : ref.slice(hash + 1);
-    const via = file === configFile ? "" : `./${posixRelative(configDir, file)} → `;
-    if (/^[a-z][a-z0-9+.-]*:/i.test(target)) {
-      problems.push({
-        segments: origin,
-        message: `${via}$ref ${JSON.stringify(ref)} is remote; only local files are supported`,
-      });
-      return {};
-    }
+    if (/^[a-z][a-z0-9+.-]*:/i.test(target)) return fail("is remote; only local files are supported");
     let targetFile = file;
     let doc = root;
     if (target !== "") {
@@ -98,23 +100,34 @@ function resolveRefs(schema: object | boolean, segments: Segments, state: Resolv
       if (!loaded.ok) return {};
       doc = loaded.doc;
     }
-    const key = `${targetFile}#${pointer}`;
-    if (targets.has(key)) return targets.get(key);
+    // An inline schema is its own document: its `#` is that alias's schema, not the config file.
+    const key = `${targetFile === configFile ? formatPath(segments) : targetFile}#${pointer}`;
+    const known = targets.get(key);
+    if (known === RESOLVING) return fail("is part of a cycle of $refs that never reaches a schema");
+    if (targets.has(key)) return known;
     const value = atPointer(doc, pointer);
-    if (value === undefined) {
-      problems.push({ segments: origin, message: `${via}$ref ${JSON.stringify(ref)} points at nothing` });
-      return {};
-    }
-    const out: unknown = Array.isArray(value) ? [] : typeof value === "object" && value !== null ? {} : value;
-    targets.set(key, out);
-    if (out !== value) copyInto(value as object, out as object, targetFile, doc, origin);
-    return out;
+    if (value === MALFORMED) return fail("has a malformed JSON pointer (percent-encode it as in a URL)");
+    if (value === undefined) return fail("points at nothing");
+    const shape = schemaShapeProblem(value);
+    if (shape !== undefined) return fail(`points at something that is not a JSON Schema: ${shape.message}`);
+    if (typeof value !== "object" || value === null) return value;
+    targets.set(key, RESOLVING);
+    // A target that is itself a `$ref` resolves to that one's target; any other is copied with its `$ref`s resolved.
+    const resolved = "$ref" in value ? walk(value, targetFile, doc, origin, origin) : Array.isArray(value) ? [] : {};
+    targets.set(key, resolved);
+    if (!("$ref" in value)) copyInto(value, resolved as object, targetFile, doc, origin);
+    return resolved;
   };
 
   const walk = (value: unknown, file: string, root: unknown, origin: Segments, path: Segments): unknown => {
     if (value === null || typeof value !== "object") return value;
-    const ref = (value as { $ref?: unknown }).$ref;
-    if (typeof ref === "string") return follow(ref, file, root, file === configFile ? [...path, "$ref"] : origin);
+    if ("$ref" in value) {
+      const ref = value.$ref;
+      const at = file === configFile ? [...path, "$ref"] : origin;
+      if (typeof ref === "string" && ref !== "") return follow(ref, file, root, at);
+      problems.push({ segments: at, message: "$ref must name a file, a #/json/pointer, or both" });
+      return {};
+    }
     const out = Array.isArray(value) ? [] : {};
     copyInto(value, out, file, root, origin, path);
     return out;
@@ -136,15 +149,30 @@ function resolveRefs(schema: object | boolean, segments: Segments, state: Resolv
     }
   };
 
-  const resolved = walk(schema, configFile, schema, segments, segments) as object | boolean;
+  const shape = schemaShapeProblem(schema);
+  if (shape !== undefined) {
+    problems.push({ segments: [...segments, ...shape.segments], message: `not a valid JSON Schema: ${shape.message}` });
+    return { schema, files: [], problems };
+  }
+  // Resolved as the target of `#`, so a `$ref` back to the root is the root itself, not a copy.
+  const resolved = follow("#", configFile, schema, segments) as object | boolean;
   return { schema: resolved, files: [...files], problems };
 }
 
+/** What {@link atPointer} returns for a pointer whose percent-encoding is broken. */
+const MALFORMED = Symbol("malformed pointer");
+
+/** The value at a JSON pointer (`/a/b`, percent-encoded as in a URI fragment); `undefined` if none. */
 function atPointer(doc: unknown, pointer: string): unknown {
   if (pointer === "" || pointer === "/") return doc;
   let current = doc;
   for (const raw of pointer.replace(/^\//, "").split("/")) {
-    const part = decodeURIComponent(raw).replace(/~1/g, "/").replace(/~0/g, "~");
+    let part: string;
+    try {
+      part = decodeURIComponent(raw).replace(/~1/g, "/").replace(/~0/g, "~");
+    } catch {
+      return MALFORMED;
+    }
     if (current === null || typeof current !== "object" || !Object.hasOwn(current, part)) return undefined;
     current = (current as Record<string, unknown>)[part];
   }

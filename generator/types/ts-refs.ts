@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import type { ExportedDeclarations, Project, SourceFile } from "ts-morph";
 import { closest, type Segments } from "../../runtime/config/problems.js";
@@ -7,8 +7,8 @@ import type { PendingProblem } from "../problems.js";
 import { tsMorph } from "../ts-morph.js";
 import { jsonUnsafe } from "./json-safety.js";
 
-/** What a reference must name: a class (`new`ed), a function, or a type. */
-export type RefKind = "class" | "function" | "type";
+/** What a reference must name: a cache class, another class (`new`ed), a function, or a type. */
+export type RefKind = "cache" | "class" | "function" | "type";
 
 /** What checking one reference found. */
 export interface RefCheck {
@@ -52,6 +52,7 @@ export function tsRefChecker(configFile: string): TsRefChecker {
       const shown = `./${posixRelative(configDir, file)}`;
       const problem = (message: string): RefCheck => ({ problems: [{ segments, message }], typeParameters: 0, file });
       if (!existsSync(file)) return problem(`${shown} does not exist (paths are relative to the config file)`);
+      if (!statSync(file).isFile()) return problem(`${shown} is a folder; name a TypeScript file in it`);
       const exports = sourceFile(file).getExportedDeclarations();
       const declaration = exports.get(name)?.[0];
       if (declaration === undefined) {
@@ -62,6 +63,12 @@ export function tsRefChecker(configFile: string): TsRefChecker {
       }
       const mismatch = kindMismatch(declaration, kind);
       if (mismatch !== undefined) return problem(`${shown}#${name} is ${mismatch}`);
+      const required = kind === "type" ? requiredTypeParameters(declaration) : [];
+      if (required.length > 0) {
+        return problem(
+          `${shown}#${name} is generic (<${required.join(", ")}>); export an alias that fills them in (type My${name} = ${name}<…>) and name that`,
+        );
+      }
       const typeParameters = tsMorph().Node.isClassDeclaration(declaration)
         ? declaration.getTypeParameters().length
         : 0;
@@ -77,6 +84,26 @@ export function tsRefChecker(configFile: string): TsRefChecker {
       };
     },
   };
+}
+
+/** The type parameters of a declaration that have no default: a type reference must fill them in. */
+function requiredTypeParameters(declaration: ExportedDeclarations): string[] {
+  const { Node } = tsMorph();
+  if (!Node.isTypeParametered(declaration)) return [];
+  return declaration
+    .getTypeParameters()
+    .filter((p) => p.getDefault() === undefined)
+    .map((p) => p.getName());
+}
+
+/** Members every cache class has, by which a class named in `cache` is told from a plugin or serializer. */
+const CACHE_MEMBERS = ["get", "set", "getOrSet", "buildKey"];
+
+/** The type of what `new` on the declaration makes. */
+function instanceType(declaration: ExportedDeclarations) {
+  const { Node } = tsMorph();
+  if (Node.isClassDeclaration(declaration)) return declaration.getType();
+  return declaration.getType().getConstructSignatures()[0]?.getReturnType();
 }
 
 function kindMismatch(declaration: ExportedDeclarations, kind: RefKind): string | undefined {
@@ -96,6 +123,12 @@ function kindMismatch(declaration: ExportedDeclarations, kind: RefKind): string 
       return isType ? undefined : "a value, not a type: name an exported interface, type alias or class";
     case "class":
       return constructible ? undefined : "not a class: the config names a class that cachegen constructs with new";
+    case "cache":
+      if (!constructible) return "not a class: cache names a class that extends Cache";
+      // A cache has the pipeline's operations; a plugin or serializer class has none of them.
+      return CACHE_MEMBERS.every((m) => instanceType(declaration)?.getProperty(m) !== undefined)
+        ? undefined
+        : "not a cache class: cache names a class that extends Cache (MemoryCache, RedisCache, MemcachedCache or Cache itself)";
     case "function":
       return callable ? undefined : "not a function: key_builder names a function (key, namespace) => string";
   }

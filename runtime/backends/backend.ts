@@ -3,6 +3,11 @@ import { NotAnIntegerError } from "../errors.js";
 /** A value or a promise of it: the memory backend answers synchronously and skips a tick. */
 export type MaybePromise<T> = T | Promise<T>;
 
+/** Applies `fn` to a value or the value of a promise, without a tick when it is already there. */
+export function after<T, R>(value: MaybePromise<T>, fn: (value: T) => MaybePromise<R>): MaybePromise<R> {
+  return value instanceof Promise ? value.then(fn) : fn(value);
+}
+
 /** Keep the key's current expiry (used by increment-style updates). */
 export const KEEP_TTL = -1;
 
@@ -39,6 +44,8 @@ export interface Backend {
   readonly name: string;
   /** Joins namespace and key: `""` for memory and memcached, `":"` for Redis (aiocache's layout). */
   readonly separator: string;
+  /** The store keeps text or bytes only, so a serializer that keeps objects (`null`) cannot work. */
+  readonly bytesOnly?: boolean;
 
   get(key: string, namespace: string): MaybePromise<unknown>;
   multiGet(keys: readonly string[], namespace: string): MaybePromise<unknown[]>;
@@ -50,10 +57,11 @@ export interface Backend {
   exists(key: string, namespace: string): MaybePromise<boolean>;
   /**
    * Native atomic increment of a value stored as decimal text, creating it at `delta`.
-   * Throws `NotAnIntegerError` for anything else. Used only with serializers whose
-   * `decimalIntegers` is true; other serializers go through compare-and-set.
+   * Throws `NotAnIntegerError` for anything else; resolves `undefined` for a case the store cannot
+   * do natively (memcached: below zero), which then goes through compare-and-set, as every
+   * increment does with serializers whose `decimalIntegers` is false.
    */
-  increment?(key: string, delta: number, namespace: string): MaybePromise<number>;
+  increment?(key: string, delta: number, namespace: string): MaybePromise<number | undefined>;
   /** Sets (or with `null` removes) the expiry; `false` when the key is missing. */
   expire(key: string, ttl: TtlMs, namespace: string): MaybePromise<boolean>;
   /** Milliseconds left, `null` for no expiry, `undefined` for a missing key. */

@@ -1,4 +1,5 @@
 import net from "node:net";
+import { backoffDelay } from "../backoff.js";
 import { BackendError } from "../errors.js";
 
 /** One reply of the meta (or plain text) protocol. */
@@ -22,6 +23,8 @@ interface Pending {
 
 const CRLF = "\r\n";
 const NO_WORDS: readonly string[] = [];
+/** Reconnect backoff after failed connects: from 50 ms, doubling, up to a second. */
+const FIRST_BACKOFF_MS = 50;
 const MAX_BACKOFF_MS = 1000;
 const QUEUE_COMPACT_AT = 1024;
 
@@ -118,8 +121,7 @@ export class MemcachedConnection {
     socket.on("error", (error) => {
       if (!connected) {
         // A failed connect: back off before the next attempt (requests fail fast meanwhile).
-        this.#failures++;
-        this.#retryAt = Date.now() + Math.min(MAX_BACKOFF_MS, 25 * 2 ** this.#failures);
+        this.#retryAt = Date.now() + backoffDelay(this.#failures++, FIRST_BACKOFF_MS, MAX_BACKOFF_MS);
       }
       this.#fail(socket, error);
     });

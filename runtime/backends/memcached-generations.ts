@@ -1,4 +1,5 @@
 import { BackendError } from "../errors.js";
+import { SingleFlight } from "../single-flight.js";
 import type { MemcachedReply } from "./memcached-connection.js";
 import { checkKey } from "./memcached-keys.js";
 
@@ -22,7 +23,7 @@ const REMEMBERED_LIMIT = 1024;
  */
 export class Generations {
   readonly #known = new Map<string, { readonly value: number; readonly until: number }>();
-  readonly #reading = new Map<string, Promise<string>>();
+  readonly #reading = new SingleFlight<string, string>();
   readonly #send: (key: string, line: string) => Promise<MemcachedReply>;
   readonly #ttlMs: number;
 
@@ -36,12 +37,7 @@ export class Generations {
   current(namespace: string): string | Promise<string> {
     const known = this.#known.get(namespace);
     if (known !== undefined && known.until > Date.now()) return known.value.toString(36);
-    let reading = this.#reading.get(namespace);
-    if (reading === undefined) {
-      reading = this.#add(namespace, 0).finally(() => this.#reading.delete(namespace));
-      this.#reading.set(namespace, reading);
-    }
-    return reading;
+    return this.#reading.run(namespace, () => this.#add(namespace, 0));
   }
 
   /** Moves the namespace to a new generation: its entries become unreachable. */

@@ -1,4 +1,4 @@
-import { BackendError } from "../errors.js";
+import { InvalidKeyError } from "../errors.js";
 import type { TtlMs } from "./backend.js";
 
 /** Memcached's key limit, in bytes. */
@@ -15,15 +15,17 @@ export function checkKey(key: string, shown: string, suffixBytes: number): void 
   const bytes = Buffer.byteLength(key);
   if (bytes > MAX_KEY_BYTES || bytes === 0) {
     const extra = suffixBytes > 0 ? ` (with its ${suffixBytes}-byte namespace generation suffix)` : "";
-    throw new BackendError(
+    throw new InvalidKeyError(
       "memcached",
+      shown,
       `Memcached key ${preview(shown)} is ${bytes} bytes${extra}; memcached keys are 1 to ${MAX_KEY_BYTES} bytes. ` +
         `Use a shorter key or namespace, or a key_builder that hashes long keys.`,
     );
   }
   if (INVALID_KEY.test(key)) {
-    throw new BackendError(
+    throw new InvalidKeyError(
       "memcached",
+      shown,
       `Memcached key ${preview(shown)} contains whitespace or a control character, which the memcached protocol cannot carry. ` +
         `Use a key_builder that encodes such keys (for example base64url).`,
     );
@@ -34,8 +36,9 @@ export function checkKey(key: string, shown: string, suffixBytes: number): void 
 export function checkValueSize(key: string, valueBytes: number, itemSize: number): void {
   const total = valueBytes + Buffer.byteLength(key) + ITEM_OVERHEAD_BYTES;
   if (total > itemSize) {
-    throw new BackendError(
+    throw new InvalidKeyError(
       "memcached",
+      key,
       `Value for memcached key ${preview(key)} is ${valueBytes} bytes; with its key and item header it exceeds the ` +
         `item size of ${itemSize} bytes. Store smaller values, or start memcached with a larger -I and set itemSize to match.`,
     );

@@ -1,27 +1,17 @@
-import { BackendError, NotAnIntegerError } from "../errors.js";
+import { BackendError } from "../errors.js";
 import { KEEP_TTL, parseDecimal, type Backend, type TtlMs, type Versioned } from "./backend.js";
 import { MemcachedConnection, type MemcachedReply } from "./memcached-connection.js";
 import { checkKey, checkValueSize, exptime, remainingMs } from "./memcached-keys.js";
 import { Generations } from "./memcached-generations.js";
+import type { MemcachedSettings } from "./memcached-options.js";
 import { HashRing } from "./memcached-ring.js";
 import { textOrBuffer } from "./remote.js";
-
-/** Where the store connects and how it bounds what it sends. */
-export interface MemcachedSettings {
-  readonly servers: readonly { readonly host: string; readonly port: number }[];
-  readonly poolSize: number;
-  readonly itemSize: number;
-  /** How long a namespace generation read from the server is trusted, in ms (0: re-read every time). */
-  readonly generationTtlMs: number;
-}
 
 /** Memcached's CAS token plus the seconds left, so a compare-and-set can keep the expiry. */
 interface CasToken {
   readonly cas: string;
   readonly ttl: number;
 }
-
-const CAS_ATTEMPTS = 32;
 
 /**
  * Talks to one or more memcached servers over the meta protocol (memcached 1.6+), with cachegen's
@@ -31,8 +21,7 @@ const CAS_ATTEMPTS = 32;
 export class MemcachedStore implements Backend {
   readonly name = "memcached";
   readonly separator = "";
-  /** A connection owing replies that receives nothing for this long is dropped (see `stallLimitMs`). */
-  stallMs: number | undefined;
+  readonly bytesOnly = true;
   #ring: HashRing<MemcachedConnection[]> | undefined;
   #pools: MemcachedConnection[][] = [];
   #turn = 0;
@@ -80,15 +69,17 @@ export class MemcachedStore implements Backend {
     );
   }
 
-  /** `ma` (atomic, keeps the TTL) for the common case; decrements and negative counters go through CAS. */
-  increment(key: string, delta: number, namespace: string): Promise<number> {
+  /**
+   * `ma` (atomic, keeps the TTL). Memcached counters are unsigned, so a decrement, or a counter
+   * below zero (text memcached calls non-numeric), resolves `undefined`: compare-and-set does it.
+   */
+  increment(key: string, delta: number, namespace: string): Promise<number | undefined> {
+    if (delta < 0) return Promise.resolve(undefined);
     return this.#with(key, namespace, async (k, c) => {
-      if (delta >= 0) {
-        const reply = await c.send(`ma ${k} N0 J${delta} D${delta} v`);
-        if (reply.status === "VA") return parseDecimal(key, reply.value!.toString("latin1"));
-        if (!/non-numeric/.test(reply.words.join(" "))) throw unexpected(reply, "increment", key);
-      }
-      return this.#incrementByCas(key, k, c, delta);
+      const reply = await c.send(`ma ${k} N0 J${delta} D${delta} v`);
+      if (reply.status === "VA") return parseDecimal(key, reply.value!.toString("latin1"));
+      if (/non-numeric/.test(reply.words.join(" "))) return undefined;
+      throw unexpected(reply, "increment", key);
     });
   }
 
@@ -178,27 +169,6 @@ export class MemcachedStore implements Backend {
     await Promise.all(this.#pools.flat().map((c) => c.close()));
   }
 
-  async #incrementByCas(key: string, k: string, c: MemcachedConnection, delta: number): Promise<number> {
-    for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
-      const current = await c.send(`mg ${k} v c t`);
-      if (current.status === "EN") {
-        const created = await c.send(`ms ${k} ${String(delta).length} T0 ME`, String(delta));
-        if (expect(created, "increment", key, "HD", "NS") === "HD") return delta;
-        continue;
-      }
-      const next = parseDecimal(key, dataOf(current, "increment", key).toString("latin1")) + delta;
-      if (!Number.isSafeInteger(next)) throw new NotAnIntegerError(key);
-      const text = String(next);
-      const { cas, ttl } = casToken(current);
-      const stored = await c.send(`ms ${k} ${text.length} T${ttl} C${cas}`, text);
-      if (expect(stored, "increment", key, "HD", "EX", "NF") === "HD") return next;
-    }
-    throw new BackendError(
-      this.name,
-      `increment(${JSON.stringify(key)}) lost ${CAS_ATTEMPTS} compare-and-set races in a row; retry it.`,
-    );
-  }
-
   /** Sends a storage command (`ms`) after checking the key and the value's size. */
   #store(key: string, namespace: string, stored: unknown, flags: string): Promise<MemcachedReply> {
     return this.#with(key, namespace, (k, c) => {
@@ -246,7 +216,7 @@ export class MemcachedStore implements Backend {
 
   #build(): HashRing<MemcachedConnection[]> {
     this.#pools = this.settings.servers.map(({ host, port }) =>
-      Array.from({ length: this.settings.poolSize }, () => new MemcachedConnection(host, port, this.stallMs)),
+      Array.from({ length: this.settings.poolSize }, () => new MemcachedConnection(host, port, this.settings.stallMs)),
     );
     return new HashRing(this.#pools.map((pool) => ({ id: pool[0]!.address, value: pool })));
   }

@@ -1,5 +1,5 @@
 import type { CacheOptions } from "../cache-options.js";
-import { toMillis, type Duration } from "../duration.js";
+import { timerMillis, type Duration } from "../duration.js";
 import { ConfigError, type ConfigProblem } from "../errors.js";
 import type { BasePlugin } from "../plugins/base.js";
 
@@ -142,7 +142,7 @@ export function redisTarget(options: RedisConnectionOptions, keyBuilder: unknown
     username: options.username ?? url?.username,
     password: options.password ?? url?.password,
     tls: tls === true ? {} : tls === false ? undefined : tls,
-    connectTimeoutMs: toMillis(options.createConnectionTimeout, "createConnectionTimeout") ?? undefined,
+    connectTimeoutMs: timerMillis(options.createConnectionTimeout, "createConnectionTimeout") ?? undefined,
     hashTag: (options.hashTag ?? false) && keyBuilder === undefined,
     autoPipelining: options.autoPipelining ?? true,
     where:
@@ -186,8 +186,20 @@ export function parseUrl(text: string, problems: ConfigProblem[]): UrlParts | un
   if (url.hostname) parts.endpoint = url.hostname.replace(/^\[(.*)\]$/, "$1");
   if (url.port) parts.port = Number(url.port);
   if (db !== "") parts.db = Number(db);
-  if (url.username) parts.username = decodeURIComponent(url.username);
-  if (url.password) parts.password = decodeURIComponent(url.password);
+  const username = url.username ? decoded(url.username, "user name", problems) : undefined;
+  const password = url.password ? decoded(url.password, "password", problems) : undefined;
+  if (username !== undefined) parts.username = username;
+  if (password !== undefined) parts.password = password;
   if (url.protocol === "rediss:") parts.tls = true;
   return parts;
+}
+
+/** A percent-encoded URL part, decoded; a malformed escape (`%zz`) is a config problem, not a URIError. */
+function decoded(text: string, what: string, problems: ConfigProblem[]): string | undefined {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    problems.push({ path: "url", message: `the ${what} has a malformed percent escape (${text}); encode "%" as %25` });
+    return undefined;
+  }
 }

@@ -1,7 +1,7 @@
 import { NotAnIntegerError } from "../errors.js";
 import { KEEP_TTL, type Backend, type TtlMs, type Versioned } from "./backend.js";
 import { createClient, prepareClient, type RedisClient, type RedisValue } from "./redis-client.js";
-import { redisError } from "./redis-errors.js";
+import { redisError, replyCode } from "./redis-errors.js";
 import { SET_MANY } from "./redis-scripts.js";
 import { namespaceInKey, type IoRedisClient, type RedisTarget } from "./redis-options.js";
 import { Coalescer } from "./redis-coalesce.js";
@@ -10,6 +10,14 @@ import { textOrBuffer } from "./remote.js";
 
 const SCAN_COUNT = 1000;
 
+/** How {@link RedisStore} gets its connection. */
+export interface RedisStoreOptions {
+  /** An existing client to use instead of connecting; the store never closes it. */
+  readonly client?: IoRedisClient | undefined;
+  /** A connection owing replies that sends nothing for this long is dropped (see `stallLimitMs`). */
+  readonly stallMs?: number | undefined;
+}
+
 /**
  * Talks to Redis, a Redis Cluster or a Sentinel-managed master through ioredis (loaded on first
  * use). Values are read as Buffers so serializers see the exact stored bytes; keys arrive built.
@@ -17,8 +25,9 @@ const SCAN_COUNT = 1000;
 export class RedisStore implements Backend {
   readonly name = "redis";
   readonly separator = ":";
+  readonly bytesOnly = true;
   /** A connection owing replies that sends nothing for this long is dropped (see `stallLimitMs`). */
-  stallMs: number | undefined;
+  readonly #stallMs: number | undefined;
   #client: RedisClient | undefined;
   #opening: Promise<RedisClient> | undefined;
   #lastError: Error | undefined;
@@ -41,8 +50,10 @@ export class RedisStore implements Backend {
 
   constructor(
     readonly target: RedisTarget,
-    client?: IoRedisClient,
+    options: RedisStoreOptions = {},
   ) {
+    const { client, stallMs } = options;
+    this.#stallMs = stallMs;
     this.#borrowed = client !== undefined;
     if (client !== undefined) this.#client = prepareClient(client);
   }
@@ -109,8 +120,9 @@ export class RedisStore implements Backend {
         return n;
       },
       (error) => {
-        if (error instanceof Error && /not an integer|out of range/i.test(error.message))
-          throw new NotAnIntegerError(key, { cause: error });
+        // INCRBY's only error replies: the value is not an integer (ERR), or not a string (WRONGTYPE).
+        const code = replyCode(error);
+        if (code === "ERR" || code === "WRONGTYPE") throw new NotAnIntegerError(key, { cause: error });
         return this.#fail(error);
       },
     );
@@ -216,7 +228,7 @@ export class RedisStore implements Backend {
   }
 
   async #connect(): Promise<RedisClient> {
-    const client = await createClient(this.target, this.stallMs);
+    const client = await createClient(this.target, this.#stallMs);
     client.on("error", (error) => (this.#lastError = error));
     try {
       await client.connect();

@@ -1,12 +1,12 @@
-import { MemcachedCache } from "../backends/memcached.js";
-import { MemoryCache } from "../backends/memory.js";
-import { RedisCache } from "../backends/redis.js";
-import type { Cache } from "../cache.js";
+import { Cache } from "../cache.js";
 import type { CacheOptions, ValueValidator } from "../cache-options.js";
 import { ConfigError } from "../errors.js";
-import type { BasePlugin } from "../plugins/base.js";
+import { MemcachedCache } from "../memcached-cache.js";
+import { MemoryCache } from "../memory-cache.js";
+import { BasePlugin } from "../plugins/base.js";
 import { HitMissRatioPlugin } from "../plugins/hit-miss-ratio.js";
 import { TimingPlugin } from "../plugins/timing.js";
+import { RedisCache } from "../redis-cache.js";
 import { JsonSerializer } from "../serializers/json.js";
 import { MsgPackSerializer } from "../serializers/msgpack.js";
 import { NullSerializer } from "../serializers/null.js";
@@ -22,19 +22,22 @@ import {
   type BackendName,
   type PluginName,
   type SerializerName,
-} from "./names.js";
+} from "./builtins.js";
 import { formatPath, type Segments } from "./problems.js";
 import type { AliasConfig, PluginConfig, SerializerConfig } from "./types.js";
 
-/** What building needs besides the config: user modules (`./x.ts#Export` → value) and validators. */
+/** What building needs besides the config: user modules (`./x.ts#Export` → value), validators, telemetry. */
 export interface BuildContext {
   readonly modules?: Readonly<Record<string, unknown>>;
   readonly validator?: ValueValidator | undefined;
+  /** The config's top-level `telemetry`: the default of aliases that do not set their own. */
+  readonly telemetry?: boolean | undefined;
 }
 
 type AnyOptions = CacheOptions & Record<string, unknown>;
 type Constructor<T> = new (options: Record<string, unknown>) => T;
 
+// The classes of the built-ins table (builtins.ts), by canonical name: the types keep both in step.
 /** Built-in backends. Each cache class loads its client library lazily, on first use. */
 const BACKENDS: Record<BackendName, (options: AnyOptions) => Cache> = {
   memory: (options) => new MemoryCache(options),
@@ -68,12 +71,24 @@ export function buildCache(
   const options = { ...aliasOptions(alias, config, context), ...overrides } as AnyOptions;
   const backend = backendName(config.cache);
   if (backend !== undefined) return BACKENDS[backend](options);
-  return new (userModule(alias, ["cache"], config.cache, context) as Constructor<Cache>)(options);
+  const cls = userModule(alias, ["cache"], config.cache, context);
+  if (typeof cls !== "function" || !(cls.prototype instanceof Cache)) {
+    const what = typeof cls === "function" && cls.prototype instanceof BasePlugin ? "a plugin" : "not a cache class";
+    throw new ConfigError([
+      {
+        path: `${alias}.cache`,
+        segments: [alias, "cache"],
+        message: `${config.cache} is ${what}; cache names a class that extends Cache (MemoryCache, RedisCache, …)`,
+      },
+    ]);
+  }
+  return new (cls as Constructor<Cache>)(options);
 }
 
 function aliasOptions(alias: string, config: AliasConfig, context: BuildContext): Record<string, unknown> {
   const backend = backendName(config.cache) ?? "module";
-  const options: Record<string, unknown> = {};
+  const options: Record<string, unknown> = { alias };
+  if (context.telemetry !== undefined) options["telemetry"] = context.telemetry;
   for (const [field, value] of Object.entries(config)) {
     if (field === "key_builder") {
       options["keyBuilder"] = userModule(alias, [field], value as string, context);

@@ -1,5 +1,5 @@
 import type { ConfigProblem } from "../errors.js";
-import { backendName, serializerName } from "./names.js";
+import { backendName, serializerName } from "./builtins.js";
 import { formatPath, type Segments } from "./problems.js";
 import type { AliasConfig } from "./types.js";
 

@@ -1,6 +1,6 @@
 import schema from "../../schema/cachegen.schema.json" with { type: "json" };
 import type { EnvKind } from "./env.js";
-import type { BackendName } from "./names.js";
+import { BUILTINS, type BackendName } from "./builtins.js";
 import type { Segments } from "./problems.js";
 
 type SchemaNode = {
@@ -12,12 +12,6 @@ type SchemaNode = {
 };
 
 const definitions = schema.definitions as Readonly<Record<string, SchemaNode>>;
-const ALIAS_SCHEMA: Record<BackendName | "module", string> = {
-  memory: "memoryAlias",
-  redis: "redisAlias",
-  memcached: "memcachedAlias",
-  module: "customAlias",
-};
 
 /**
  * How a `${VAR}` at `segments` inside an alias converts at run time, read off the config schema
@@ -26,7 +20,8 @@ const ALIAS_SCHEMA: Record<BackendName | "module", string> = {
  * (options of user classes) read strings.
  */
 export function envKindAt(backend: BackendName | "module", segments: Segments): EnvKind {
-  let node: SchemaNode | undefined = definitions[ALIAS_SCHEMA[backend]];
+  let node: SchemaNode | undefined =
+    definitions[backend === "module" ? "customAlias" : BUILTINS.backends[backend].schema];
   for (const segment of segments) {
     node = resolve(node);
     node = typeof segment === "number" ? node?.items : node?.properties?.[segment];

@@ -1,65 +1,40 @@
-import type { Duration } from "../duration.js";
+// The config's types, as the schema (schema/cachegen.schema.json, their one source) defines them:
+// compiled into types.generated.ts by scripts/compile-schema.mjs, named here for the public API.
+import type {
+  Alias,
+  CachegenConfig,
+  EnvRef,
+  HostPort,
+  MemcachedAlias,
+  MemoryAlias,
+  Plugin,
+  RedisAlias,
+  Serializer,
+} from "./types.generated.js";
 
 /** `"${VAR}"` or `"${VAR:-default}"`: read from `process.env` when the cache is built. */
-export type EnvRef = `\${${string}}`;
+export type { EnvRef };
 
 /** A `{ host, port }` pair (cluster nodes, sentinels). */
-export interface HostPort {
-  readonly host: string;
-  readonly port: number | EnvRef;
-}
+export type { HostPort };
 
 /** An alias's `serializer` field. */
-export interface SerializerConfig {
-  readonly class: string;
-  readonly schema?: object | boolean;
-  readonly type?: { readonly from: string; readonly name: string };
-  readonly validate?: "none" | "set" | "get" | "both";
-  readonly encoding?: string;
-  readonly [option: string]: unknown;
-}
+export type SerializerConfig = Serializer;
 
 /** One entry of an alias's `plugins` list. */
-export interface PluginConfig {
-  readonly class: string;
-  readonly [option: string]: unknown;
-}
+export type PluginConfig = Plugin;
 
 /**
- * One alias as written in the config (snake_case, as in aiocache). The JSON Schema in
- * `schema/cachegen.schema.json` is the authority on which fields each backend takes.
+ * One alias as written in the config (snake_case, as in aiocache): the fields every backend shares,
+ * and each built-in backend's own (which of them apply depends on `cache`; the schema checks that).
  */
-export interface AliasConfig {
-  readonly cache: string;
-  readonly namespace?: string;
-  readonly ttl?: Duration | EnvRef;
-  readonly timeout?: Duration | EnvRef;
-  readonly key_builder?: string;
-  readonly serializer?: SerializerConfig;
-  readonly plugins?: readonly PluginConfig[];
-  readonly max_size?: number | EnvRef;
-  readonly endpoint?: string;
-  readonly port?: number | EnvRef;
-  readonly db?: number | EnvRef;
-  readonly username?: string;
-  readonly password?: string;
-  readonly tls?: boolean | object | EnvRef;
-  readonly url?: string;
-  readonly create_connection_timeout?: Duration | EnvRef;
-  readonly pool_max_size?: number | EnvRef;
-  readonly cluster?: { readonly nodes: readonly HostPort[] };
-  readonly sentinels?: readonly HostPort[];
-  readonly sentinel_name?: string;
-  readonly hash_tag?: boolean;
-  readonly servers?: readonly string[];
-  readonly pool_size?: number | EnvRef;
-  readonly item_size?: number | EnvRef;
-  readonly generation_ttl?: Duration | EnvRef;
-  readonly [option: string]: unknown;
-}
+export type AliasConfig = Alias &
+  Partial<Omit<MemoryAlias, "cache">> &
+  Partial<Omit<RedisAlias, "cache">> &
+  Partial<Omit<MemcachedAlias, "cache">>;
 
-/** A whole config: alias name → alias config, plus the reserved `$schema` and `$out`. */
-export type CachesConfig = { readonly [alias: string]: AliasConfig } & {
-  readonly $schema?: string;
-  readonly $out?: string;
-};
+/** A whole config: alias name → alias config, plus the reserved `$schema`, `$out` and `telemetry`. */
+export type CachesConfig = { readonly [alias: string]: AliasConfig } & Pick<
+  CachegenConfig,
+  "$schema" | "$out" | "telemetry"
+>;

@@ -1,8 +1,14 @@
 import type { ConfigProblem } from "../errors.js";
+import schema from "../../schema/cachegen.schema.json" with { type: "json" };
 import { aliasProblems } from "./check.js";
 import { schemaProblems, type SchemaError } from "./problems.js";
 import { validate as validateSchema } from "./schema-validator.generated.js";
 import type { AliasConfig } from "./types.js";
+
+/** Whether a top-level key of a config names an alias: the keys the schema defines there (`$schema`, `$out`, `telemetry`) and other `$` keys do not. */
+export function isAliasKey(key: string): boolean {
+  return !key.startsWith("$") && !Object.hasOwn(schema.properties, key);
+}
 
 type Validator = ((data: unknown) => boolean) & { errors?: SchemaError[] | null };
 
@@ -16,7 +22,7 @@ export function configProblems(config: unknown): ConfigProblem[] {
   if (config === null || typeof config !== "object" || Array.isArray(config)) return problems;
   const broken = new Set(problems.map((p) => p.segments?.[0]));
   for (const [alias, aliasConfig] of Object.entries(config)) {
-    if (alias.startsWith("$") || broken.has(alias)) continue;
+    if (!isAliasKey(alias) || broken.has(alias)) continue;
     problems.push(...aliasProblems(alias, aliasConfig as AliasConfig));
   }
   return inDocumentOrder(problems, config);

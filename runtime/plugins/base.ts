@@ -1,3 +1,4 @@
+import type { OperationEvent } from "../events.js";
 import type { Operation } from "../operations.js";
 
 /**
@@ -27,6 +28,8 @@ export type Hook = (context: HookContext) => void | Promise<void>;
  * `post` hooks see `took` and `result`. Hooks a plugin leaves out cost nothing on the hot path.
  */
 export class BasePlugin {
+  /** Receives every settled operation's event (failures included), as `cachegen:operation` subscribers do. */
+  onOperation?(event: OperationEvent): void;
   preGet?(context: HookContext): void | Promise<void>;
   postGet?(context: HookContext): void | Promise<void>;
   preMultiGet?(context: HookContext): void | Promise<void>;

@@ -1,4 +1,5 @@
-import { BasePlugin, type HookContext } from "./base.js";
+import type { OperationEvent } from "../events.js";
+import { BasePlugin } from "./base.js";
 
 /** Hit/miss counters for `get` and `multiGet` (every key of a multiGet counts). */
 export interface HitMissStats {
@@ -12,21 +13,11 @@ export interface HitMissStats {
 export class HitMissRatioPlugin extends BasePlugin {
   readonly stats: HitMissStats = { hits: 0, total: 0, hitRatio: 0 };
 
-  override postGet(context: HookContext): void {
-    this.#count(context.result === undefined ? 0 : 1, 1);
-  }
-
-  override postMultiGet(context: HookContext): void {
-    const values = context.result as readonly unknown[];
-    let hits = 0;
-    for (const value of values) if (value !== undefined) hits++;
-    this.#count(hits, values.length);
-  }
-
-  #count(hits: number, total: number): void {
+  override onOperation(event: OperationEvent): void {
+    if (event.hits === undefined || event.outcome === "error") return;
     const stats = this.stats;
-    stats.hits += hits;
-    stats.total += total;
+    stats.hits += event.hits;
+    stats.total += event.keyCount;
     stats.hitRatio = stats.total === 0 ? 0 : stats.hits / stats.total;
   }
 }

@@ -1,29 +1,32 @@
+import type { CheckedAlias } from "../alias-check.js";
 import type { Cache } from "../cache.js";
 import { caches } from "../caches.js";
-import type { AnyCache, CacheMap, CacheRegistry } from "../registry.js";
+import type { AnyCache, CacheRegistry } from "../registry.js";
 
 type ValueOf<C> = C extends Cache<infer V, any> ? V : never;
 
-/** A readable compile error: options missing this property fail, and its name says why. */
-interface ResultDoesNotFit {
-  readonly "error: the function's result type is not assignable to the cache's value type": never;
-}
-
-/** `unknown` when values of type `R` can be stored in cache `C`, else {@link ResultDoesNotFit}. */
-export type Fits<R, C> = [R] extends [ValueOf<C>] ? unknown : ResultDoesNotFit;
+/** The value type alias `A` of `M` stores; `unknown` for an alias `M` lacks, so its own message is the error shown. */
+export type AliasValue<M, A extends string> = A extends keyof M ? ValueOf<M[A]> : unknown;
 
 /**
- * Which cache a wrapper uses: an instance, or an alias looked up on every call in a registry (the
- * generated, typed `caches`, or by default the dynamic one), so an alias configured or replaced
- * after the wrapper was made is honoured.
+ * The value type the chosen cache stores, which bounds what the wrapped function may resolve to
+ * (as its constraint, so a result that does not fit is an error naming both types).
  */
-export type CacheChoice<R, C extends AnyCache, M extends CacheMap, A extends keyof M & string> =
-  | ({ cache: C; alias?: never; registry?: never } & Fits<R, C>)
-  | ({ alias: A; registry?: CacheRegistry<M, any>; cache?: never } & Fits<R, M[A]>);
+export type ChosenValue<C, M, A extends string> = ValueOf<C> & AliasValue<M, A>;
 
-/** How a decorator picks its cache: the value type it stores then bounds the methods it accepts. */
-export type DecoratorChoice<C extends AnyCache, M extends CacheMap, A extends keyof M & string> =
-  { cache: C; alias?: never; registry?: never } | { alias: A; registry?: CacheRegistry<M, any>; cache?: never };
+/** An alias of `M`, checked: a wrong name fails with a sentence naming it and the nearest aliases. */
+export interface AliasChoice<M, A extends string> {
+  alias: CheckedAlias<A, M>;
+  cache?: never;
+}
+
+/**
+ * Which cache a wrapper uses: an instance, or an alias of a registry (the generated, typed
+ * `caches`, or by default the dynamic one). The alias must exist when the wrapper is made; its
+ * instance is looked up on every call, so an alias reconfigured afterwards is honoured.
+ */
+export type CacheChoice<C extends AnyCache, M, A extends string> =
+  { cache: C; alias?: never; registry?: never } | (AliasChoice<M, A> & { registry?: CacheRegistry<M, any> });
 
 /** What a plain cache stores as far as types know; the default when no cache type was inferred. */
 export type UntypedCache = Cache;
@@ -31,22 +34,22 @@ export type UntypedCache = Cache;
 /** The default registry map, so an unused side of a choice adds `unknown` (not `any`) to {@link ChosenValue}. */
 export type UntypedCacheMap = { readonly [alias: string]: UntypedCache };
 
-/** The value type of the cache a {@link DecoratorChoice} picked (the other side's defaults are `unknown`). */
-export type ChosenValue<C extends AnyCache, M extends CacheMap, A extends keyof M & string> = ValueOf<C> &
-  ValueOf<M[A]>;
-
 /** The untyped view of a {@link CacheChoice} the implementation works with. */
 export interface LooseChoice {
   readonly cache?: AnyCache;
   readonly alias?: string;
-  readonly registry?: { get(alias: string): AnyCache };
+  readonly registry?: { get(alias: string): AnyCache; getAliasConfig(alias: string): unknown };
 }
 
-/** A getter for the chosen cache; fails now when neither `cache` nor `alias` is given. */
+/**
+ * A getter for the chosen cache. Fails now when neither `cache` nor `alias` is given, and with
+ * `UnknownAliasError` when the registry has no such alias.
+ */
 export function cacheGetter(choice: LooseChoice): () => AnyCache {
   const { cache, alias } = choice;
   if (cache !== undefined) return () => cache;
   if (alias === undefined) throw new TypeError("Pass the wrapper a cache ({ cache }) or an alias ({ alias }).");
   const registry = choice.registry ?? caches;
+  registry.getAliasConfig(alias);
   return () => registry.get(alias);
 }

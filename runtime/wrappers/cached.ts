@@ -1,13 +1,7 @@
-import type { AnyCache, CacheMap } from "../registry.js";
-import type {
-  CacheChoice,
-  ChosenValue,
-  DecoratorChoice,
-  LooseChoice,
-  UntypedCache,
-  UntypedCacheMap,
-} from "./cache-choice.js";
-import { createEngine, plainFlow, type CachedControls, type CachedOptions, type Flow } from "./engine.js";
+import type { AnyCache } from "../registry.js";
+import type { CacheChoice, ChosenValue, LooseChoice, UntypedCache, UntypedCacheMap } from "./cache-choice.js";
+import type { CachedControls } from "./controls.js";
+import { createEngine, plainFlow, type CachedOptions, type Flow } from "./engine.js";
 import type { AsyncFunction } from "./options.js";
 import { methodDecorator, wrapFunction, type CachingDecorator } from "./wrap.js";
 
@@ -15,30 +9,29 @@ import { methodDecorator, wrapFunction, type CachingDecorator } from "./wrap.js"
 export type Cached<F extends AsyncFunction> = F & CachedControls<Parameters<F>, Awaited<ReturnType<F>>>;
 
 /** Options of `cached(fn, options)`: settings plus the cache, typed by what `fn` returns. */
-export type CachedFunctionOptions<
-  F extends AsyncFunction,
-  C extends AnyCache,
-  M extends CacheMap,
-  A extends keyof M & string,
-> = CachedOptions<Awaited<ReturnType<F>>> & CacheChoice<Awaited<ReturnType<F>>, C, M, A>;
+export type CachedFunctionOptions<F extends AsyncFunction, C extends AnyCache, M, A extends string> = CachedOptions<
+  Awaited<ReturnType<F>>
+> &
+  CacheChoice<C, M, A>;
 
 /**
  * Caches an async function's results (aiocache's `@cached`): a hit, `null` included, returns the
  * stored value; a miss calls `fn` and stores its result. A cache failure is reported to `onError`
  * and the call goes through; an error from `fn` propagates and nothing is stored. Called with only
  * options, it is a method decorator (the instance is left out of the key).
+ *
+ * The result check sits in `F`'s constraint, not in the options: before TypeScript 6, a named
+ * function expression is checked against the options before `F` is inferred.
  */
 export function cached<
-  F extends AsyncFunction,
+  F extends AsyncFunction<ChosenValue<C, M, A>>,
   C extends AnyCache = UntypedCache,
-  M extends CacheMap = UntypedCacheMap,
-  A extends keyof M & string = keyof M & string,
+  M = UntypedCacheMap,
+  A extends string = string,
 >(fn: F, options: CachedFunctionOptions<F, C, M, A>): Cached<F>;
-export function cached<
-  C extends AnyCache = UntypedCache,
-  M extends CacheMap = UntypedCacheMap,
-  A extends keyof M & string = keyof M & string,
->(options: CachedOptions & DecoratorChoice<C, M, A>): CachingDecorator<ChosenValue<C, M, A>>;
+export function cached<C extends AnyCache = UntypedCache, M = UntypedCacheMap, A extends string = string>(
+  options: CachedOptions & CacheChoice<C, M, A>,
+): CachingDecorator<ChosenValue<C, M, A>>;
 export function cached(fnOrOptions: AsyncFunction | CachedOptions, options?: CachedOptions): unknown {
   return wrapOrDecorate("cached", plainFlow, fnOrOptions, options);
 }

@@ -1,6 +1,7 @@
 import { cacheGetter, type LooseChoice } from "./cache-choice.js";
 import { keyMaker, type KeyOptions, type Receiver } from "./call-key.js";
 import { GuardedCache } from "./guarded.js";
+import type { CachedControls } from "./controls.js";
 import { callSwitches, REFRESH, type CacheSwitches, type WrapperOptions } from "./options.js";
 
 /** Settings of `cached` and `cachedStampede`, whatever their cache choice. */
@@ -39,18 +40,6 @@ export interface Engine<A extends unknown[] = unknown[], R = unknown> {
   keyFor(self: unknown, args: A): string;
   invalidate(self: unknown, args: A): Promise<boolean>;
   controls(self: unknown): CachedControls<A, R>;
-}
-
-/** The helpers `cached` adds to a function (and `cachedControls` gives for a method). */
-export interface CachedControls<A extends unknown[], R> {
-  /** Deletes the entry a call with these arguments uses; `true` if there was one. Cache errors propagate. */
-  invalidate(...args: A): Promise<boolean>;
-  /** The cache key (before the namespace) a call with these arguments uses. */
-  keyFor(...args: A): string;
-  /** Calls the function without reading the cache and stores the result (aiocache's `cache_read=False`). */
-  refresh(...args: A): Promise<R>;
-  /** The function with aiocache's per-call `cache_read` / `cache_write` switches set. */
-  with(switches: CacheSwitches): (...args: A) => Promise<R>;
 }
 
 /** Builds the engine of one wrapped function or method. */

@@ -1,22 +1,23 @@
-import type { AnyCache, CacheMap } from "../registry.js";
+import type { AnyCache } from "../registry.js";
 import {
   cacheGetter,
   type CacheChoice,
   type ChosenValue,
-  type DecoratorChoice,
   type LooseChoice,
   type UntypedCache,
   type UntypedCacheMap,
 } from "./cache-choice.js";
+import type { MultiCachedControls } from "./controls.js";
 import { GuardedCache } from "./guarded.js";
 import { callSwitches, REFRESH, type CacheSwitches, type WrapperOptions } from "./options.js";
 import { stableKey } from "./stable-key.js";
 import { methodDecorator, wrapFunction } from "./wrap.js";
 
-/** What a `multiCached` function resolves to: a Map, or a record keyed by the keys as strings. */
-export type MultiResult = ReadonlyMap<unknown, unknown> | Readonly<Record<PropertyKey, unknown>>;
+/** What a `multiCached` function resolves to: a Map, or a record keyed by the keys as strings; `V` bounds its values. */
+export type MultiResult<V = unknown> = ReadonlyMap<unknown, V> | Readonly<Record<PropertyKey, V>>;
 
-type MultiFunction = (...args: any[]) => Promise<MultiResult>;
+/** A batch function whose values a cache storing `V` can hold. */
+export type MultiFunction<V = unknown> = (...args: any[]) => Promise<MultiResult<V>>;
 type ResultOf<F extends MultiFunction> = Awaited<ReturnType<F>>;
 /** The key type of a result: a Map's key type, or a record's key type. */
 export type KeyOfResult<T> = T extends ReadonlyMap<infer K, unknown> ? K : keyof T;
@@ -44,33 +45,23 @@ export interface MultiCachedOptions<K = unknown, V = unknown> extends WrapperOpt
 /** `returns: "map"` is required exactly when the function resolves to a Map. */
 type ReturnsFor<T> = T extends ReadonlyMap<unknown, unknown> ? { returns: "map" } : { returns?: "record" };
 
+/** The settings of `multiCached(fn, settings)`, typed by the function's result; the cache choice aside. */
+export type MultiCachedSettings<F extends MultiFunction> = MultiCachedOptions<
+  KeyOfResult<ResultOf<F>>,
+  ValueOfResult<ResultOf<F>>
+> &
+  ReturnsFor<ResultOf<F>>;
+
 /** Options of `multiCached(fn, options)`, typed by the function's result. */
 export type MultiCachedFunctionOptions<
   F extends MultiFunction,
   C extends AnyCache,
-  M extends CacheMap,
-  A extends keyof M & string,
-> = MultiCachedOptions<KeyOfResult<ResultOf<F>>, ValueOfResult<ResultOf<F>>> &
-  ReturnsFor<ResultOf<F>> &
-  CacheChoice<ValueOfResult<ResultOf<F>>, C, M, A>;
-
-/** The helpers `multiCached` adds to a function. */
-export interface MultiCachedControls<A extends unknown[], T> {
-  /** Deletes the entries of the keys a call with these arguments asks for; resolves to how many existed. */
-  invalidate(...args: A): Promise<number>;
-  /** The cache keys (before the namespace) of the keys a call with these arguments asks for. */
-  keysFor(...args: A): string[];
-  /** Calls the function for every key without reading the cache, and stores the results. */
-  refresh(...args: A): Promise<T>;
-  /** The function with aiocache's per-call `cache_read` / `cache_write` switches set. */
-  with(switches: CacheSwitches): (...args: A) => Promise<T>;
-}
+  M,
+  A extends string,
+> = MultiCachedSettings<F> & CacheChoice<C, M, A>;
 
 /** A standard method decorator for batch methods whose values the chosen cache (storing `V`) can hold. */
-export type MultiCachingDecorator<V> = <
-  This,
-  F extends (this: This, ...args: any[]) => Promise<ReadonlyMap<unknown, V> | Readonly<Record<PropertyKey, V>>>,
->(
+export type MultiCachingDecorator<V> = <This, F extends (this: This, ...args: any[]) => Promise<MultiResult<V>>>(
   target: F,
   context: ClassMethodDecoratorContext<This, F>,
 ) => F;
@@ -85,16 +76,14 @@ export type MultiCached<F extends MultiFunction> = F & MultiCachedControls<Param
  * Called with only options, it is a method decorator.
  */
 export function multiCached<
-  F extends MultiFunction,
+  F extends MultiFunction<ChosenValue<C, M, A>>,
   C extends AnyCache = UntypedCache,
-  M extends CacheMap = UntypedCacheMap,
-  A extends keyof M & string = keyof M & string,
+  M = UntypedCacheMap,
+  A extends string = string,
 >(fn: F, options: MultiCachedFunctionOptions<F, C, M, A>): MultiCached<F>;
-export function multiCached<
-  C extends AnyCache = UntypedCache,
-  M extends CacheMap = UntypedCacheMap,
-  A extends keyof M & string = keyof M & string,
->(options: MultiCachedOptions & DecoratorChoice<C, M, A>): MultiCachingDecorator<ChosenValue<C, M, A>>;
+export function multiCached<C extends AnyCache = UntypedCache, M = UntypedCacheMap, A extends string = string>(
+  options: MultiCachedOptions & CacheChoice<C, M, A>,
+): MultiCachingDecorator<ChosenValue<C, M, A>>;
 export function multiCached(fnOrOptions: MultiFunction | MultiCachedOptions, options?: MultiCachedOptions): unknown {
   if (typeof fnOrOptions !== "function") {
     const settings = fnOrOptions as MultiCachedOptions & LooseChoice;

@@ -1,7 +1,7 @@
 import type { Duration } from "../duration.js";
 
-/** Any async function a wrapper can cache: its results must arrive through a promise. */
-export type AsyncFunction = (...args: any[]) => Promise<unknown>;
+/** An async function a wrapper can cache, resolving to `R`: its results must arrive through a promise. */
+export type AsyncFunction<R = unknown> = (...args: any[]) => Promise<R>;
 
 /** The cache operation that failed, and the key(s) it was for, as `onError` receives them. */
 export interface CacheErrorContext {

@@ -1,8 +1,9 @@
-import type { Duration } from "../duration.js";
-import { loadUnderLease, type Lease } from "../locks/lease.js";
-import { leaseMillis, RedLock } from "../locks/red-lock.js";
-import type { AnyCache, CacheMap } from "../registry.js";
-import type { ChosenValue, DecoratorChoice, UntypedCache, UntypedCacheMap } from "./cache-choice.js";
+import { loadUnderLease, type Lease } from "../coordination/lease.js";
+import { RedLock } from "../coordination/red-lock.js";
+import { leaseMillis, type Duration } from "../duration.js";
+import type { AnyCache } from "../registry.js";
+import { SingleFlight } from "../single-flight.js";
+import type { CacheChoice, ChosenValue, UntypedCache, UntypedCacheMap } from "./cache-choice.js";
 import type { Cached, CachedFunctionOptions } from "./cached.js";
 import { wrapOrDecorate } from "./cached.js";
 import { plainFlow, type CachedOptions, type CallSteps, type Flow } from "./engine.js";
@@ -24,16 +25,14 @@ const DEFAULT_LEASE = 2;
  * A lock the store cannot take or release is reported to `onError` and the call goes through.
  */
 export function cachedStampede<
-  F extends AsyncFunction,
+  F extends AsyncFunction<ChosenValue<C, M, A>>,
   C extends AnyCache = UntypedCache,
-  M extends CacheMap = UntypedCacheMap,
-  A extends keyof M & string = keyof M & string,
+  M = UntypedCacheMap,
+  A extends string = string,
 >(fn: F, options: CachedFunctionOptions<F, C, M, A> & { lease?: Duration }): Cached<F>;
-export function cachedStampede<
-  C extends AnyCache = UntypedCache,
-  M extends CacheMap = UntypedCacheMap,
-  A extends keyof M & string = keyof M & string,
->(options: StampedeOptions & DecoratorChoice<C, M, A>): CachingDecorator<ChosenValue<C, M, A>>;
+export function cachedStampede<C extends AnyCache = UntypedCache, M = UntypedCacheMap, A extends string = string>(
+  options: StampedeOptions & CacheChoice<C, M, A>,
+): CachingDecorator<ChosenValue<C, M, A>>;
 export function cachedStampede(fnOrOptions: AsyncFunction | StampedeOptions, options?: StampedeOptions): unknown {
   const settings = typeof fnOrOptions === "function" ? options : fnOrOptions;
   return wrapOrDecorate("cachedStampede", stampedeFlow(settings?.lease ?? DEFAULT_LEASE), fnOrOptions, options);
@@ -45,19 +44,16 @@ export function cachedStampede(fnOrOptions: AsyncFunction | StampedeOptions, opt
  */
 function stampedeFlow(lease: Duration): Flow {
   const leaseMs = leaseMillis(lease);
-  const flights = new Map<string, Promise<unknown>>();
+  const flights = new SingleFlight<string, unknown>();
   return <R>(steps: CallSteps<R>, cacheRead: boolean): Promise<R> => {
     if (!cacheRead) return plainFlow(steps, cacheRead);
-    let flight = flights.get(steps.key) as Promise<R> | undefined;
-    if (flight === undefined) {
-      flight = loadUnderLease(guardedLease(steps, leaseMs), {
+    return flights.run(steps.key, () =>
+      loadUnderLease(guardedLease(steps, leaseMs), {
         read: () => steps.store.get(steps.key),
         load: () => steps.load(),
         write: (value) => steps.write(value),
-      }).finally(() => flights.delete(steps.key));
-      flights.set(steps.key, flight);
-    }
-    return flight;
+      }),
+    ) as Promise<R>;
   };
 }
 

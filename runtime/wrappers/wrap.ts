@@ -1,5 +1,4 @@
-import type { CachedControls } from "./engine.js";
-import type { MultiCachedControls } from "./multi-cached.js";
+import type { CachedControls, MultiCachedControls } from "./controls.js";
 import type { AsyncFunction } from "./options.js";
 
 /** A standard (TC39, TypeScript 5) method decorator that keeps the method's type; `V` bounds its results. */

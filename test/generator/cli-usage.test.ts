@@ -92,7 +92,8 @@ describe("an I/O error names the file the user asked for, exit 3", () => {
   });
 
   it("writes through a short temporary name, so an output name near the file-name limit works", async () => {
-    const out = `${"c".repeat(250)}.ts`;
+    // 255 bytes is the limit, and the validators module beside it is named `<name>.validators.d.ts`.
+    const out = `${"c".repeat(235)}.ts`;
     expect((await cli(dir, ["generate", "--out", out])).code).toBe(0);
     expect(readdirSync(dir).sort()).toEqual([out, "cachegen.config.json"].sort());
   });

@@ -127,7 +127,7 @@ describe("cachegen generate --check", () => {
     expect(drift.code).toBe(1);
     expect(readFileSync(join(dir, "caches.ts"), "utf8")).toBe(before);
     expect(drift.stdout).toMatch(/^--- caches\.ts\n\+\+\+ caches\.ts\n@@ /);
-    expect(drift.stdout).toContain("\n-  default: MemoryCache<string, readonly []>;\n");
+    expect(drift.stdout).toContain("\n-  default: MemoryCache<string, NoPlugins>;\n");
     expect(drift.stdout).toContain(
       [
         "Semantic changes:",
@@ -148,7 +148,7 @@ describe("cachegen generate --check", () => {
     writeFileSync(join(dir, "cachegen.config.json"), SEED);
     const { code, stdout } = await cli(dir, ["generate", "--check"]);
     expect(code).toBe(1);
-    expect(stdout).toMatch(/^--- \/dev\/null\n\+\+\+ caches\.ts\n@@ -1,0 \+1,\d+ @@\n/);
+    expect(stdout).toMatch(/^--- \/dev\/null\n\+\+\+ caches\.ts\n@@ -0,0 \+1,\d+ @@\n/);
     expect(stdout).toContain("  default: added\n  redis_alt: added\n");
     expect(existsSync(join(dir, "caches.ts"))).toBe(false);
   });

@@ -14,5 +14,6 @@ it("npm run demo generates the example's caches.ts and runs it", async () => {
   expect(stdout).toContain('caches.get("default") returns one shared instance: true');
   expect(stdout).toContain('sessions.get("s1") -> {"user":"ada","roles":["admin"]}');
   expect(stdout).toContain("an invalid value is rejected at run time: Value passed to set()");
+  expect(stdout).toContain('caches.cached(getSession, { alias: "sessions" }): 2 calls, 1 query');
   expect(stdout).toContain("an invalid config is rejected before use");
 });

@@ -1,17 +1,18 @@
 import { describe, expectTypeOf, it } from "vitest";
 import type {
   HitMissRatioPlugin,
+  CheckedAlias,
   JsonValue,
   MemcachedCache,
   MemoryCache,
+  NoPlugins,
   RedisCache,
   TimingPlugin,
-  UnknownAlias,
 } from "../../runtime/index.js";
 import { caches as backends } from "../../fixtures/backends/caches.js";
 import { caches as env } from "../../fixtures/env/caches.js";
 import { caches as schemaRef, type CacheValues as SchemaValues, type User } from "../../fixtures/schema-ref/caches.js";
-import { caches, type CacheAlias, type CacheValues } from "../../fixtures/seed/caches.js";
+import { caches, type CacheAlias, type CacheTypes, type CacheValues } from "../../fixtures/seed/caches.js";
 import { caches as typeRef } from "../../fixtures/type-ref/caches.js";
 import type { Session } from "../../fixtures/type-ref/models.js";
 import { caches as userModule } from "../../fixtures/user-module/caches.js";
@@ -21,7 +22,7 @@ describe("the generated API of the seed config", () => {
   it("types each alias's cache, values and config", () => {
     expectTypeOf<CacheAlias>().toEqualTypeOf<"default" | "redis_alt">();
     expectTypeOf<CacheValues>().toEqualTypeOf<{ default: string; redis_alt: unknown }>();
-    expectTypeOf(caches.get("default")).toEqualTypeOf<MemoryCache<string, readonly []>>();
+    expectTypeOf(caches.get("default")).toEqualTypeOf<MemoryCache<string, NoPlugins>>();
     expectTypeOf(caches.get("redis_alt")).toEqualTypeOf<
       RedisCache<unknown, readonly [HitMissRatioPlugin, TimingPlugin]>
     >();
@@ -41,10 +42,13 @@ describe("the generated API of the seed config", () => {
     caches.get("defualt");
     // @ts-expect-error the same in getAliasConfig
     caches.getAliasConfig("redis");
+    // @ts-expect-error and in create
+    caches.create("redis", { namespace: "test" });
     // @ts-expect-error a number is not a string cache's value
     void caches.get("default").set("k", 42);
-    // @ts-expect-error an alias without plugins has an empty plugin tuple
-    void caches.get("default").plugins[0];
+    // @ts-expect-error an alias without plugins has none to read stats from
+    void caches.get("default").plugins[0]?.stats;
+    expectTypeOf(caches.get("default").plugins).toExtend<readonly []>();
     // @ts-expect-error an unknown override key
     caches.create("default", { namespace: "test", colour: "red" });
     // @ts-expect-error a Redis option is not a memory cache's override
@@ -53,24 +57,33 @@ describe("the generated API of the seed config", () => {
     caches.create("redis_alt", { plugins: [] });
   });
 
-  it("words the unknown-alias error as a sentence", () => {
-    expectTypeOf<"defualt">().not.toExtend<UnknownAlias>();
-    expectTypeOf<UnknownAlias>().toEqualTypeOf<`Unknown cache alias "${string}": add it to the config and run cachegen generate`>();
+  it("compares a wrong alias with a sentence naming it and the nearest or known aliases", () => {
+    expectTypeOf<CheckedAlias<"default", CacheTypes>>().toEqualTypeOf<"default">();
+    expectTypeOf<CheckedAlias<"redis", CacheTypes>>().toEqualTypeOf<"redis_alt">();
+    expectTypeOf<
+      CheckedAlias<"defualt", CacheTypes>
+    >().toEqualTypeOf<"Unknown cache alias 'defualt'. Did you mean 'default'?">();
+    expectTypeOf<
+      CheckedAlias<"Default", CacheTypes>
+    >().toEqualTypeOf<"Unknown cache alias 'Default'. Did you mean 'default'?">();
+    expectTypeOf<CheckedAlias<"zz", CacheTypes>>().toExtend<`Unknown cache alias 'zz'. Known aliases: ${string}`>();
+    expectTypeOf<CheckedAlias<"zz", CacheTypes>>().toExtend<`${string}'default'${string}`>();
+    expectTypeOf<CheckedAlias<"zz", CacheTypes>>().toExtend<`${string}'redis_alt'${string}`>();
   });
 });
 
 describe("value types from schemas, type references and user modules", () => {
   it("uses the schema's type, declared once for two aliases", () => {
     expectTypeOf<SchemaValues["users"]>().toEqualTypeOf<User>();
-    expectTypeOf(schemaRef.get("admins")).toEqualTypeOf<MemoryCache<User, readonly []>>();
-    expectTypeOf(schemaRef.get("users")).toEqualTypeOf<RedisCache<User, readonly []>>();
+    expectTypeOf(schemaRef.get("admins")).toEqualTypeOf<MemoryCache<User, NoPlugins>>();
+    expectTypeOf(schemaRef.get("users")).toEqualTypeOf<RedisCache<User, NoPlugins>>();
     expectTypeOf<User["role"]>().toEqualTypeOf<"admin" | "member" | undefined>();
     // @ts-expect-error a User needs an address
     void schemaRef.get("users").set("u1", { id: "1", name: "Ada" });
   });
 
   it("uses the referenced TypeScript type", () => {
-    expectTypeOf(typeRef.get("sessions")).toEqualTypeOf<RedisCache<Session, readonly []>>();
+    expectTypeOf(typeRef.get("sessions")).toEqualTypeOf<RedisCache<Session, NoPlugins>>();
     expectTypeOf(typeRef.get("users").get("u")).resolves.toEqualTypeOf<
       { id: string; name: string; tags: string[]; profile?: { bio: string; links: Record<string, string> } } | undefined
     >();
@@ -91,13 +104,13 @@ describe("env references and backends", () => {
     expectTypeOf(env.getAliasConfig("primary").password).toEqualTypeOf<string>();
     expectTypeOf(env.getAliasConfig("primary").tls).toEqualTypeOf<boolean>();
     expectTypeOf(env.getAliasConfig("local").namespace).toEqualTypeOf<string>();
-    expectTypeOf(env.get("primary")).toEqualTypeOf<RedisCache<JsonValue, readonly []>>();
+    expectTypeOf(env.get("primary")).toEqualTypeOf<RedisCache<JsonValue, NoPlugins>>();
   });
 
   it("keys aliases whose names are not identifiers", () => {
-    expectTypeOf(backends.get("with space")).toEqualTypeOf<MemoryCache<string, readonly []>>();
-    expectTypeOf(backends.get("my-cache")).toEqualTypeOf<MemoryCache<unknown, readonly []>>();
-    expectTypeOf(backends.get("memcached_one")).toEqualTypeOf<MemcachedCache<JsonValue, readonly []>>();
+    expectTypeOf(backends.get("with space")).toEqualTypeOf<MemoryCache<string, NoPlugins>>();
+    expectTypeOf(backends.get("my-cache")).toEqualTypeOf<MemoryCache<unknown, NoPlugins>>();
+    expectTypeOf(backends.get("memcached_one")).toEqualTypeOf<MemcachedCache<JsonValue, NoPlugins>>();
     expectTypeOf(backends.getAliasConfig("memcached_pool").servers).toEqualTypeOf<
       readonly ["10.0.0.5:11211", "10.0.0.6:11211"]
     >();

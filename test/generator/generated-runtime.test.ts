@@ -9,6 +9,7 @@ import {
   StringSerializer,
   TimingPlugin,
   V8Serializer,
+  UnknownAliasError,
   ValueValidationError,
 } from "cachegen";
 import { caches } from "../../fixtures/seed/caches.js";
@@ -121,5 +122,46 @@ describe("other generated modules at run time", () => {
     const counted = user.create("counted");
     expect(counted).toBeInstanceOf(CountingCache);
     expect(counted.namespace).toBe("c:");
+  });
+});
+
+describe("the generated registry's wrappers at run time", () => {
+  it("cache through the registry's own alias, and check the alias when wrapping", async () => {
+    let calls = 0;
+    const hello = caches.cached(
+      async function hello(name: string) {
+        calls++;
+        return `hello ${name}`;
+      },
+      { alias: "default" },
+    );
+    expect([await hello("ada"), await hello("ada"), calls]).toEqual(["hello ada", "hello ada", 1]);
+    expect(await caches.get("default").get('hello("ada")')).toBe("hello ada");
+    expect(() => caches.cached(hello, { alias: "nowhere" as "default" })).toThrow(UnknownAliasError);
+  });
+
+  it("decorate methods, single and batch", async () => {
+    class Greeter {
+      calls = 0;
+
+      @caches.cachedStampede({ alias: "default", lease: 1 })
+      async greet(name: string): Promise<string> {
+        this.calls++;
+        return `hi ${name}`;
+      }
+
+      @caches.multiCached({ alias: "default", keyBuilder: (name) => `many:${String(name)}` })
+      async greetMany(names: string[]): Promise<Record<string, string>> {
+        this.calls++;
+        return Object.fromEntries(names.map((n) => [n, `hi ${n}`]));
+      }
+    }
+    const greeter = new Greeter();
+    await greeter.greet("bo");
+    expect(await greeter.greet("bo")).toBe("hi bo");
+    expect(await greeter.greetMany(["bo", "cy"])).toEqual({ bo: "hi bo", cy: "hi cy" });
+    expect(await greeter.greetMany(["cy"])).toEqual({ cy: "hi cy" });
+    expect(greeter.calls).toBe(2);
+    expect(await caches.get("default").get("many:cy")).toBe("hi cy");
   });
 });

@@ -49,4 +49,21 @@ describe("parseConfig", () => {
       path: "a.cache",
     });
   });
+
+  it("reports one JSON syntax error where the text stops being JSON, whatever V8's message holds", () => {
+    const at = (text: string) => {
+      const { problems } = parseConfig({ path: "c.json", text });
+      return problems.map((p) => `${p.line}:${p.column} ${p.message}`);
+    };
+    expect(at('{\n  "a": { "cache": "memory" }\n}{\n  "b": {}\n}')).toEqual([
+      '3:2 not valid JSON: unexpected "{" after the end of the JSON value',
+    ]);
+    expect(at('{ "a": }')).toEqual(['1:8 not valid JSON: expected a value, found "}"']);
+    expect(at('{ "a": 1, }')).toEqual(['1:11 not valid JSON: expected a double-quoted property name, found "}"']);
+    expect(at('{ "a" 1 }')).toEqual(['1:7 not valid JSON: expected ":" after the property name, found "1"']);
+    expect(at("[1 2]")).toEqual(['1:4 not valid JSON: expected "," or "]" after an array element, found "2"']);
+    expect(at('{ "a": "x\\q" }')).toEqual(["1:11 not valid JSON: invalid escape \\q in a string"]);
+    expect(at('{ "a": "x')).toEqual(["1:10 not valid JSON: unterminated string"]);
+    expect(at("")).toEqual(["1:1 not valid JSON: expected a value, found the end of the file"]);
+  });
 });

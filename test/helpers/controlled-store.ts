@@ -1,4 +1,4 @@
-import { MemoryStore } from "../../runtime/backends/memory.js";
+import { MemoryStore } from "../../runtime/backends/memory-store.js";
 import type { Backend, MaybePromise, TtlMs, Versioned } from "../../runtime/index.js";
 
 /**

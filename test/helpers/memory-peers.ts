@@ -1,5 +1,5 @@
 import { Cache, NullSerializer, type CacheOptions } from "../../runtime/index.js";
-import { MemoryStore } from "../../runtime/backends/memory.js";
+import { MemoryStore } from "../../runtime/backends/memory-store.js";
 
 /**
  * Two caches on one MemoryStore, each with its own in-process state (single-flight): two

@@ -4,6 +4,7 @@ import {
   CacheError,
   CacheTimeoutError,
   ConfigError,
+  InvalidKeyError,
   KeyExistsError,
   MissingDependencyError,
   NotAnIntegerError,
@@ -48,6 +49,7 @@ const cases: [CacheError, string, RegExp][] = [
   [new BackendError("redis", "connection refused; is the server up?", { cause }), "E_BACKEND", /connection refused/],
   [new MissingDependencyError("ioredis", "redis backend", { cause }), "E_MISSING_DEPENDENCY", /npm install ioredis/],
   [new OptimisticLockError("k"), "E_CAS", /"k" changed.*retry/],
+  [new InvalidKeyError("memcached", "a b", 'Memcached key "a b" contains whitespace'), "E_INVALID_KEY", /"a b"/],
 ];
 
 describe("errors", () => {
@@ -58,6 +60,11 @@ describe("errors", () => {
     expect(error.name).toBe(error.constructor.name);
     expect(error.message).toMatch(message);
     if (error.cause !== undefined) expect(error.cause).toBe(cause);
+  });
+
+  it("gives each class its own code", () => {
+    const codes = cases.map(([error]) => [error.constructor.name, error.code]);
+    expect(new Set(codes.map(([, code]) => code)).size).toBe(new Set(codes.map(([name]) => name)).size);
   });
 
   it("ConfigError lists every problem", () => {

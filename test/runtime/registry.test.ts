@@ -17,7 +17,7 @@ import {
   type AliasConfig,
   type CacheOptions,
 } from "../../runtime/index.js";
-import { MemoryStore } from "../../runtime/backends/memory.js";
+import { MemoryStore } from "../../runtime/backends/memory-store.js";
 
 const SEED = {
   default: { cache: "aiocache.SimpleMemoryCache", serializer: { class: "aiocache.serializers.StringSerializer" } },

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { cached, caches, CacheRegistry, MemoryCache } from "../../runtime/index.js";
+import { cached, caches, CacheRegistry, MemoryCache, multiCached, UnknownAliasError } from "../../runtime/index.js";
 import { numbersOnly } from "../helpers/validators.js";
 import { expectTtlAfter, stopwatch } from "../helpers/timing.js";
 import { controlledCache, counting, errorLog } from "./helpers.js";
@@ -281,13 +281,13 @@ describe("cached", () => {
     afterEach(() => caches.setConfig({}));
 
     it("resolves the alias through the dynamic caches registry on every call", async () => {
+      caches.add("wrapper-test", { cache: "memory", namespace: "first:" });
       const load = cached(
         async function load() {
           return "v";
         },
         { alias: "wrapper-test" },
       );
-      caches.add("wrapper-test", { cache: "memory", namespace: "first:" });
       await load();
       expect(await caches.get("wrapper-test").raw("keys")).toEqual(["first:load()"]);
       caches.add("wrapper-test", { cache: "memory", namespace: "second:" });
@@ -307,14 +307,28 @@ describe("cached", () => {
       expect(await registry.get("users").get("load()")).toBe("v");
     });
 
-    it("reports an unknown alias to onError and still calls through", async () => {
+    it("fails at wrap time on an alias the registry does not hold", () => {
+      const load = async function load() {
+        return "v";
+      };
+      expect(() => cached(load, { alias: "nowhere" })).toThrow(UnknownAliasError);
+      const registry = new CacheRegistry({ users: { cache: "memory" } });
+      expect(() => cached(load, { alias: "user", registry })).toThrow(/Unknown cache alias "user"/);
+      expect(() => multiCached(async (keys: string[]) => ({ [keys[0]!]: 1 }), { alias: "nowhere" })).toThrow(
+        UnknownAliasError,
+      );
+    });
+
+    it("reports an alias removed after wrapping to onError and still calls through", async () => {
       const log = errorLog();
+      caches.add("nowhere", { cache: "memory" });
       const load = cached(
         async function load() {
           return "v";
         },
         { alias: "nowhere", onError: log.onError },
       );
+      caches.setConfig({});
       expect(await load()).toBe("v");
       expect(log.seen.map((s) => s.context.operation)).toEqual(["get", "set"]);
       expect(log.seen[0]!.error).toMatchObject({

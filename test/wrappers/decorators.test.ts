@@ -7,6 +7,7 @@ import {
   MemoryCache,
   multiCached,
   multiCachedControls,
+  UnknownAliasError,
 } from "../../runtime/index.js";
 
 const cache = new MemoryCache({ namespace: "decorators:" });
@@ -140,17 +141,29 @@ describe("method decorators (TC39 standard)", () => {
     expect(repo.calls).toBe(3);
   });
 
-  it("resolve an alias when called, so it may be configured after the class is defined", async () => {
-    class Late {
-      @cached({ alias: "decorators-late" })
-      async value() {
-        return "v";
+  it("check the alias when the class is defined, and resolve it on every call", async () => {
+    expect(() => {
+      class Early {
+        @cached({ alias: "decorators-late" })
+        async value() {
+          return "v";
+        }
       }
-    }
-    caches.add("decorators-late", { cache: "memory" });
+      return Early;
+    }).toThrow(UnknownAliasError);
+    caches.add("decorators-late", { cache: "memory", namespace: "first:" });
     try {
+      class Late {
+        @cached({ alias: "decorators-late" })
+        async value() {
+          return "v";
+        }
+      }
       expect(await new Late().value()).toBe("v");
       expect(await caches.get("decorators-late").get("Late.value()")).toBe("v");
+      caches.add("decorators-late", { cache: "memory", namespace: "second:" });
+      await new Late().value();
+      expect(await caches.get("decorators-late").raw("keys")).toEqual(["second:Late.value()"]);
     } finally {
       caches.setConfig({});
     }

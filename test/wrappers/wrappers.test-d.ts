@@ -1,10 +1,11 @@
+// The wrappers' types, against the generated registries of fixtures/ (schema-ref and seed).
 import { describe, expectTypeOf, it } from "vitest";
+import { caches, type CountersValue, type User } from "../../fixtures/schema-ref/caches.js";
+import { caches as seed } from "../../fixtures/seed/caches.js";
 import {
   cached,
   cachedControls,
   cachedStampede,
-  CacheRegistry,
-  MemoryCache,
   multiCached,
   multiCachedControls,
   type CachedControls,
@@ -12,35 +13,31 @@ import {
   type MultiCachedControls,
 } from "../../runtime/index.js";
 
-interface User {
-  id: number;
-  name: string;
-}
+declare function getUser(id: string, options?: { deep: boolean }): Promise<User>;
+declare function findUser(id: string): Promise<User | null>;
+declare function getUsers(ids: readonly string[]): Promise<Map<string, User>>;
+declare function getCounters(ids: string[]): Promise<Record<string, CountersValue>>;
+declare const ada: User;
 
-declare function getUser(id: number, options?: { deep: boolean }): Promise<User | null>;
-declare function getUsers(ids: readonly number[]): Promise<Map<number, User>>;
-declare function getNames(ids: number[]): Promise<Record<number, string>>;
-
-const users = new MemoryCache<User | null>();
-const strings = new MemoryCache<string>();
-const registry = new CacheRegistry<{ users: MemoryCache<User | null>; labels: MemoryCache<string> }>();
+const users = caches.get("admins");
+const counters = caches.get("counters");
 
 describe("cached types", () => {
   it("keeps the function's exact type and adds typed helpers", () => {
     const wrapped = cached(getUser, { cache: users });
     expectTypeOf(wrapped).toEqualTypeOf<
-      typeof getUser & CachedControls<[id: number, options?: { deep: boolean }], User | null>
+      typeof getUser & CachedControls<[id: string, options?: { deep: boolean }], User>
     >();
-    expectTypeOf(wrapped).parameters.toEqualTypeOf<[id: number, options?: { deep: boolean }]>();
-    expectTypeOf(wrapped).returns.toEqualTypeOf<Promise<User | null>>();
-    expectTypeOf(wrapped.invalidate).toEqualTypeOf<(id: number, options?: { deep: boolean }) => Promise<boolean>>();
+    expectTypeOf(wrapped).parameters.toEqualTypeOf<[id: string, options?: { deep: boolean }]>();
+    expectTypeOf(wrapped).returns.toEqualTypeOf<Promise<User>>();
+    expectTypeOf(wrapped.invalidate).toEqualTypeOf<(id: string, options?: { deep: boolean }) => Promise<boolean>>();
     expectTypeOf(wrapped.keyFor).returns.toEqualTypeOf<string>();
-    expectTypeOf(wrapped.refresh).returns.toEqualTypeOf<Promise<User | null>>();
+    expectTypeOf(wrapped.refresh).returns.toEqualTypeOf<Promise<User>>();
     expectTypeOf(wrapped.with).parameter(0).toEqualTypeOf<CacheSwitches>();
-    // @ts-expect-error the id is a number
-    void wrapped("1");
+    // @ts-expect-error the id is a string
+    void wrapped(1);
     // @ts-expect-error helpers take the function's arguments
-    void wrapped.invalidate("1");
+    void wrapped.invalidate(1);
   });
 
   it("keeps a generic function generic", () => {
@@ -48,45 +45,91 @@ describe("cached types", () => {
       async function identity<T>(value: T) {
         return value;
       },
-      { cache: new MemoryCache() },
+      { alias: "redis_alt", registry: seed },
     );
     expectTypeOf(identity(1)).toEqualTypeOf<Promise<number>>();
     expectTypeOf(identity("a")).toEqualTypeOf<Promise<string>>();
   });
 
   it("types its options by the function", () => {
-    void cached(getUser, { cache: users, skipCache: (user) => user === null, keyBuilder: (id: number) => `u${id}` });
+    void cached(getUser, { cache: users, skipCache: (user) => user.name === "", keyBuilder: (id: string) => `u${id}` });
     // @ts-expect-error skipCache receives the result type
     void cached(getUser, { cache: users, skipCache: (user: string) => user === "" });
     // @ts-expect-error only async functions: a result must arrive through a promise
-    void cached((id: number) => id, { cache: strings });
-  });
-
-  it("rejects a cache whose value type cannot hold the result", () => {
-    // @ts-expect-error User | null is not a string
-    void cached(getUser, { cache: strings });
-    void cached(getUser, { cache: new MemoryCache() });
-  });
-
-  it("checks aliases and their value types against a typed registry", () => {
-    void cached(getUser, { alias: "users", registry });
-    // @ts-expect-error no such alias in the registry
-    void cached(getUser, { alias: "user", registry });
-    // @ts-expect-error the labels alias stores strings
-    void cached(getUser, { alias: "labels", registry });
-    // The dynamic registry knows no aliases: any name type-checks and is checked when called.
-    void cached(getUser, { alias: "anything" });
+    void cached((id: string) => id, { cache: seed.get("default") });
+    // @ts-expect-error neither a cache nor an alias
+    void cached(getUser, {});
     // @ts-expect-error cache and alias are exclusive
     void cached(getUser, { cache: users, alias: "users" });
   });
 
+  it("rejects a cache whose value type cannot hold the result", () => {
+    // @ts-expect-error null is not a User
+    void cached(findUser, { cache: users });
+    // @ts-expect-error a User is not a counter
+    void cached(getUser, { cache: counters });
+  });
+
+  it("checks aliases and their value types against the generated registry", () => {
+    expectTypeOf(cached(getUser, { alias: "users", registry: caches })).toEqualTypeOf<
+      typeof getUser & CachedControls<[id: string, options?: { deep: boolean }], User>
+    >();
+    // @ts-expect-error no such alias in the registry
+    void cached(getUser, { alias: "user", registry: caches });
+    // @ts-expect-error the counters alias stores counters
+    void cached(getUser, { alias: "counters", registry: caches });
+    // The dynamic registry knows no aliases: any name type-checks, and is checked when wrapping.
+    expectTypeOf(cached(getUser, { alias: "anything" })).returns.toEqualTypeOf<Promise<User>>();
+  });
+
+  it("infers named function expressions, arrows and declarations alike", () => {
+    const named = cached(
+      async function load(id: string) {
+        return { ...ada, id };
+      },
+      { alias: "users", registry: caches, ttl: 60 },
+    );
+    expectTypeOf(named).parameters.toEqualTypeOf<[id: string]>();
+    const arrow = cached(async (id: string) => ({ ...ada, id }), { alias: "users", registry: caches, key: "x" });
+    expectTypeOf(arrow).parameters.toEqualTypeOf<[id: string]>();
+    void cached(
+      // @ts-expect-error a number is not a User
+      async function load(id: string) {
+        return id.length;
+      },
+      { alias: "users", registry: caches },
+    );
+  });
+
   it("cachedStampede has cached's shape plus a lease", () => {
-    const wrapped = cachedStampede(getUser, { cache: users, lease: "500ms" });
+    const wrapped = cachedStampede(getUser, { alias: "users", registry: caches, lease: "500ms" });
     expectTypeOf(wrapped).toEqualTypeOf<
-      typeof getUser & CachedControls<[id: number, options?: { deep: boolean }], User | null>
+      typeof getUser & CachedControls<[id: string, options?: { deep: boolean }], User>
     >();
     // @ts-expect-error a lease is a duration
     void cachedStampede(getUser, { cache: users, lease: "soon" });
+    // @ts-expect-error no such alias
+    void cachedStampede(getUser, { alias: "userz", registry: caches });
+  });
+});
+
+describe("the generated registry's own wrappers", () => {
+  it("take an alias of that registry, checked like { alias, registry }", () => {
+    expectTypeOf(caches.cached(getUser, { alias: "users", ttl: 60 })).toEqualTypeOf<
+      typeof getUser & CachedControls<[id: string, options?: { deep: boolean }], User>
+    >();
+    expectTypeOf(caches.cachedStampede(getUser, { alias: "admins", lease: 1 })).returns.toEqualTypeOf<Promise<User>>();
+    expectTypeOf(caches.multiCached(getUsers, { alias: "users", returns: "map" })).toEqualTypeOf<
+      typeof getUsers & MultiCachedControls<[ids: readonly string[]], Map<string, User>>
+    >();
+    // @ts-expect-error no such alias
+    void caches.cached(getUser, { alias: "user" });
+    // @ts-expect-error the counters alias stores counters
+    void caches.cached(getUser, { alias: "counters" });
+    // @ts-expect-error the registry is this one
+    void caches.cached(getUser, { alias: "users", registry: seed });
+    // @ts-expect-error returns: "map" is required for a Map
+    void caches.multiCached(getUsers, { alias: "users" });
   });
 });
 
@@ -94,33 +137,38 @@ describe("multiCached types", () => {
   it("keeps the function's type and types keys and values from its result", () => {
     const wrapped = multiCached(getUsers, { cache: users, returns: "map", keyBuilder: (id) => `user:${id}` });
     expectTypeOf(wrapped).toEqualTypeOf<
-      typeof getUsers & MultiCachedControls<[ids: readonly number[]], Map<number, User>>
+      typeof getUsers & MultiCachedControls<[ids: readonly string[]], Map<string, User>>
     >();
     void multiCached(getUsers, {
-      cache: users,
+      alias: "users",
+      registry: caches,
       returns: "map",
       keyBuilder: (id) => {
-        expectTypeOf(id).toEqualTypeOf<number>();
-        return String(id);
+        expectTypeOf(id).toEqualTypeOf<string>();
+        return id;
       },
       skipCache: (user) => {
         expectTypeOf(user).toEqualTypeOf<User>();
         return false;
       },
     });
-    void multiCached(getNames, { cache: strings });
+    void multiCached(getCounters, { cache: counters });
   });
 
   it('requires returns: "map" exactly when the function resolves to a Map', () => {
     // @ts-expect-error the result would be a record when every key hits
     void multiCached(getUsers, { cache: users });
     // @ts-expect-error a record-returning function cannot get a Map back
-    void multiCached(getNames, { cache: strings, returns: "map" });
+    void multiCached(getCounters, { cache: counters, returns: "map" });
   });
 
-  it("rejects a cache whose value type cannot hold the values", () => {
-    // @ts-expect-error strings are not users
-    void multiCached(getUsers, { cache: strings, returns: "map" });
+  it("rejects a cache or alias whose value type cannot hold the values", () => {
+    // @ts-expect-error counters are not users
+    void multiCached(getUsers, { cache: counters, returns: "map" });
+    // @ts-expect-error counters are not users
+    void multiCached(getUsers, { alias: "counters", registry: caches, returns: "map" });
+    // @ts-expect-error no such alias
+    void multiCached(getCounters, { alias: "counter", registry: caches });
   });
 });
 
@@ -128,56 +176,73 @@ describe("decorator types", () => {
   it("keep the method's signature", () => {
     class Repo {
       @cached({ cache: users })
-      async find(id: number): Promise<User | null> {
-        return { id, name: "" };
+      async find(id: string): Promise<User> {
+        return { ...ada, id };
       }
 
-      @cachedStampede({ alias: "users", registry })
-      async findSlowly(id: number): Promise<User | null> {
-        return { id, name: "" };
+      @cachedStampede({ alias: "users", registry: caches })
+      async findSlowly(id: string): Promise<User> {
+        return { ...ada, id };
+      }
+
+      @caches.cached({ alias: "admins", ttl: 60 })
+      async findAdmin(id: string): Promise<User> {
+        return { ...ada, id };
       }
 
       @multiCached({ cache: users, returns: "map" })
-      async findMany(ids: readonly number[]): Promise<Map<number, User>> {
-        return new Map(ids.map((id) => [id, { id, name: "" }]));
+      async findMany(ids: readonly string[]): Promise<Map<string, User>> {
+        return new Map(ids.map((id) => [id, { ...ada, id }]));
       }
 
-      sync(id: number) {
+      @caches.multiCached({ alias: "counters" })
+      async count(ids: string[]): Promise<Record<string, CountersValue>> {
+        return Object.fromEntries(ids.map((id) => [id, { hits: 1 }]));
+      }
+
+      sync(id: string) {
         return id;
       }
     }
-    expectTypeOf<Repo["find"]>().toEqualTypeOf<(id: number) => Promise<User | null>>();
-    expectTypeOf<Repo["findSlowly"]>().toEqualTypeOf<(id: number) => Promise<User | null>>();
-    expectTypeOf(cachedControls(new Repo(), "find")).toEqualTypeOf<CachedControls<[id: number], User | null>>();
+    expectTypeOf<Repo["find"]>().toEqualTypeOf<(id: string) => Promise<User>>();
+    expectTypeOf<Repo["findSlowly"]>().toEqualTypeOf<(id: string) => Promise<User>>();
+    expectTypeOf<Repo["findAdmin"]>().toEqualTypeOf<(id: string) => Promise<User>>();
+    expectTypeOf(cachedControls(new Repo(), "find")).toEqualTypeOf<CachedControls<[id: string], User>>();
     expectTypeOf(multiCachedControls(new Repo(), "findMany")).toEqualTypeOf<
-      MultiCachedControls<[ids: readonly number[]], Map<number, User>>
+      MultiCachedControls<[ids: readonly string[]], Map<string, User>>
     >();
     // @ts-expect-error only async methods have helpers
     void cachedControls(new Repo(), "sync");
   });
 
-  it("reject methods the chosen cache cannot store, and sync methods", () => {
+  it("reject methods the chosen cache cannot store, wrong aliases, and sync methods", () => {
     class Wrong {
       // @ts-expect-error a string cache cannot store numbers
-      @cached({ cache: strings })
+      @cached({ cache: seed.get("default") })
       async count(): Promise<number> {
         return 1;
       }
 
-      // @ts-expect-error the labels alias stores strings
-      @cached({ alias: "labels", registry })
+      // @ts-expect-error the counters alias stores counters
+      @cached({ alias: "counters", registry: caches })
       async user(): Promise<User> {
-        return { id: 1, name: "" };
+        return ada;
       }
 
-      // @ts-expect-error a string cache cannot store users
-      @multiCached({ cache: strings, returns: "map" })
-      async users(ids: number[]): Promise<Map<number, User>> {
-        return new Map(ids.map((id) => [id, { id, name: "" }]));
+      // @ts-expect-error no such alias
+      @caches.cachedStampede({ alias: "counter" })
+      async counter(): Promise<CountersValue> {
+        return { hits: 1 };
+      }
+
+      // @ts-expect-error counters are not users
+      @multiCached({ cache: counters, returns: "map" })
+      async users(ids: string[]): Promise<Map<string, User>> {
+        return new Map(ids.map((id) => [id, { ...ada, id }]));
       }
 
       // @ts-expect-error a decorated method must be async
-      @cached({ cache: new MemoryCache() })
+      @cached({ cache: seed.get("redis_alt") })
       now(): number {
         return 1;
       }

@@ -3,6 +3,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import {
   BackendError,
+  InvalidKeyError,
   ConfigError,
   MemcachedCache,
   NullSerializer,
@@ -65,10 +66,11 @@ describeWithServers("memcached", () => {
       ["bell\u0007", /whitespace or a control/],
       ["no-break\u00a0space", /whitespace or a control/],
     ])("refuses key %j", async (key, message) => {
-      for (const op of [offline.get(key), offline.set(key, 1), offline.delete(key), offline.increment(key)]) {
-        const error = await op.catch((e: unknown) => e);
-        expect(error).toBeInstanceOf(BackendError);
-        expect(error).toMatchObject({ code: "E_BACKEND", message: expect.stringMatching(message) });
+      const ops = [offline.get(key), offline.set(key, 1), offline.delete(key), offline.increment(key)];
+      for (const error of await Promise.all(ops.map((op) => op.catch((e: unknown) => e)))) {
+        expect(error).toBeInstanceOf(InvalidKeyError);
+        expect(error).not.toBeInstanceOf(BackendError);
+        expect(error).toMatchObject({ code: "E_INVALID_KEY", message: expect.stringMatching(message) });
       }
     });
 
@@ -76,17 +78,18 @@ describeWithServers("memcached", () => {
       const cache = create({ namespace: "n:" });
       await expect(cache.set("k".repeat(238), 1)).resolves.toBe(true);
       const error = await cache.set("k".repeat(245), 1).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(InvalidKeyError);
       expect(error).toMatchObject({
-        code: "E_BACKEND",
+        code: "E_INVALID_KEY",
         message: expect.stringMatching(/is 256 bytes \(with its 9-byte namespace generation suffix\)/),
       });
     });
 
     it("refuses a value over the item size, also in multiSet", async () => {
       const error = await offline.set("big", "x".repeat(2_000_000)).catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(BackendError);
+      expect(error).toBeInstanceOf(InvalidKeyError);
       expect(error).toMatchObject({
-        code: "E_BACKEND",
+        code: "E_INVALID_KEY",
         message: expect.stringMatching(
           /Value for memcached key "big" is 2000002 bytes; .* item size of 1048576 bytes.*-I/,
         ),

@@ -2,7 +2,8 @@ import { execFile } from "node:child_process";
 import { setTimeout as sleep } from "node:timers/promises";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { JsonSerializer, MemoryCache, NullSerializer } from "../../../runtime/index.js";
+import { ConfigError, JsonSerializer, MemoryCache, NullSerializer } from "../../../runtime/index.js";
+import { MemoryStore } from "../../../runtime/backends/memory-store.js";
 import { describeConformance } from "../../helpers/conformance.js";
 
 describeConformance({
@@ -48,7 +49,55 @@ describe("MemoryCache", () => {
     await cache.set("c", 3);
     expect(await cache.multiGet(["a", "b", "c"])).toEqual([1, undefined, 3]);
     expect(await cache.raw("size")).toBe(2);
-    expect(() => new MemoryCache({ maxSize: 0 })).toThrow(/max_size must be a positive integer/);
+    const error = (() => {
+      try {
+        return new MemoryCache({ maxSize: 0 });
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error).toMatchObject({
+      code: "E_CONFIG",
+      message: expect.stringMatching(/maxSize: 0 is not a positive integer/),
+    });
+  });
+
+  it("keeps exact LRU order through reads, overwrites, deletes and re-adds", async () => {
+    const cache = new MemoryCache<number>({ maxSize: 3 });
+    await cache.multiSet([
+      ["a", 1],
+      ["b", 2],
+      ["c", 3],
+    ]);
+    await cache.get("a"); // order, oldest first: b c a
+    await cache.set("b", 20); // c a b
+    await cache.delete("a"); // c b
+    await cache.set("d", 4); // c b d
+    await cache.set("e", 5); // b d e: c goes
+    expect(await cache.raw("keys")).toEqual(["b", "d", "e"]);
+    await cache.exists("b"); // d e b
+    await cache.set("f", 6); // e b f: d goes
+    expect(await cache.multiGet(["b", "c", "d", "e", "f"])).toEqual([20, undefined, undefined, 5, 6]);
+  });
+
+  it("holds many entries and grows past its first slots without losing one", async () => {
+    const cache = new MemoryCache<number>();
+    for (let i = 0; i < 100_000; i++) await cache.set(`k${i}`, i);
+    expect(await cache.raw("size")).toBe(100_000);
+    expect(await cache.multiGet(["k0", "k65535", "k99999"])).toEqual([0, 65535, 99999]);
+  });
+
+  it("drops an evicted or deleted entry from the expiry index at once, not at the next sweep", async () => {
+    const store = new MemoryStore({ maxSize: 10 });
+    for (let i = 0; i < 10_000; i++) store.set(`k${i}`, i, 3_600_000);
+    expect(store.expiring).toBe(10);
+    store.delete("k9999");
+    store.set("k9998", 1, null);
+    expect(store.expiring).toBe(8);
+    store.clear("");
+    expect(store.expiring).toBe(0);
+    await store.close();
   });
 
   it("reclaims expired keys in the background without a read", async () => {

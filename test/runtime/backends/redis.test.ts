@@ -62,6 +62,14 @@ describeWithServers("redis (single server)", () => {
       expect(await cache.multiGet(["k0", "k49"])).toEqual([0, 49]);
     });
 
+    it("works with the longest timeout a timer holds: the connection's stall limit (twice it) is capped", async () => {
+      const cache = create({ timeout: 2_000_000 });
+      expect(cache.timeout).toBe(2_000_000);
+      await cache.set("k", "v");
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(await cache.get("k")).toBe("v");
+    });
+
     it("auto-pipelines by default, and not with autoPipelining: false", async () => {
       const pipelining = (cache: RedisCache) =>
         (cache.client as unknown as { options: { enableAutoPipelining: boolean } }).options.enableAutoPipelining;
@@ -108,7 +116,7 @@ describeWithServers("redis (single server)", () => {
       expect(() => new RedisCache({ sentinels: [{ host, port }] })).toThrow(/sentinels need sentinel_name/);
       expect(() => new RedisCache({ url: "redis://h/x" })).toThrow(/path \/x is not a database index/);
       expect(() => new RedisCache({ serializer: new NullSerializer() })).toThrow(
-        /null serializer keeps objects in memory; Redis stores bytes/,
+        /serializer: the null serializer keeps objects in memory; redis stores bytes/,
       );
     });
 

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import type { Backend } from "../../../runtime/backends/backend.js";
 import { MemcachedStore } from "../../../runtime/backends/memcached-store.js";
-import { MemoryStore } from "../../../runtime/backends/memory.js";
+import { MemoryStore } from "../../../runtime/backends/memory-store.js";
 import { redisTarget, type RedisConnectionOptions } from "../../../runtime/backends/redis-options.js";
 import { keySlot } from "../../../runtime/backends/redis-slot.js";
 import { RedisStore } from "../../../runtime/backends/redis-store.js";

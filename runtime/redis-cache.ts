@@ -1,11 +1,12 @@
-import type { KeyBuilder } from "../cache-options.js";
-import { Cache } from "../cache.js";
-import type { OverridesFrom, overridesType } from "../overrides.js";
-import type { BasePlugin } from "../plugins/base.js";
-import { JsonSerializer } from "../serializers/json.js";
-import { namespaceInKey, redisTarget, type IoRedisClient, type RedisCacheOptions } from "./redis-options.js";
-import { RedisStore } from "./redis-store.js";
-import { requireBytes, stallLimitMs } from "./remote.js";
+import type { KeyBuilder } from "./cache-options.js";
+import { Cache } from "./cache.js";
+import { stallLimitMs } from "./backends/remote.js";
+import { namespaceInKey, redisTarget, type IoRedisClient, type RedisCacheOptions } from "./backends/redis-options.js";
+import { RedisStore } from "./backends/redis-store.js";
+import { timeoutMillis } from "./duration.js";
+import type { OverridesFrom, overridesType } from "./overrides.js";
+import type { BasePlugin } from "./plugins/base.js";
+import { JsonSerializer } from "./serializers/json.js";
 
 /** `{namespace}:key`, for `hashTag`. */
 const hashTagged: KeyBuilder = (key, ns) => (ns === "" ? key : `${namespaceInKey(ns, true)}:${key}`);
@@ -27,10 +28,11 @@ export class RedisCache<V = unknown, P extends readonly BasePlugin[] = readonly 
 
   constructor(options: RedisCacheOptions<V, P> = {}) {
     const target = redisTarget(options, options.keyBuilder);
-    const store = new RedisStore(target, options.client);
+    const store = new RedisStore(target, {
+      client: options.client,
+      stallMs: stallLimitMs(timeoutMillis(options.timeout)),
+    });
     super(store, new JsonSerializer(), target.hashTag ? { ...options, keyBuilder: hashTagged } : options);
-    requireBytes(this.serializer, "Redis");
-    store.stallMs = stallLimitMs(this.timeout);
     this.#store = store;
     this.endpoint = target.endpoint;
     this.port = target.port;

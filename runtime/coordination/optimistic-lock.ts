@@ -1,6 +1,6 @@
 import type { CasVersion, OperationOptions, SetOptions } from "../cache-options.js";
 import { OptimisticLockError } from "../errors.js";
-import type { AnyCache } from "../registry.js";
+import type { Pipeline } from "../pipeline/pipeline.js";
 
 type ValueOf<C> = C extends { get(key: string): Promise<infer V | undefined> } ? V : unknown;
 
@@ -9,7 +9,7 @@ type ValueOf<C> = C extends { get(key: string): Promise<infer V | undefined> } ?
  * is held while computing; a lost race is an {@link OptimisticLockError} to retry on. Memcached
  * compares with its CAS token, Redis and memory with the value read.
  */
-export class OptimisticLock<C extends AnyCache, V = ValueOf<C>> {
+export class OptimisticLock<C extends Pipeline<any>, V = ValueOf<C>> {
   readonly #cache: C;
   readonly #options: OperationOptions;
   /** What `read()` saw: the version, or `undefined` for an absent key; `null` before any read. */

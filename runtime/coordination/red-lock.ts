@@ -1,15 +1,12 @@
+/// <reference lib="esnext.disposable" preserve="true" />
 import { randomUUID } from "node:crypto";
+import { Backoff } from "../backoff.js";
 import type { OperationOptions } from "../cache-options.js";
-import { toMillis, type Duration } from "../duration.js";
-import type { AnyCache } from "../registry.js";
-import { Backoff } from "./backoff.js";
+import { leaseMillis, toMillis, type Duration } from "../duration.js";
+import type { Pipeline } from "../pipeline/pipeline.js";
 
-/** A lease in milliseconds; a lock without expiry would outlive a crashed owner, so none is refused. */
-export function leaseMillis(lease: Duration): number {
-  const ms = toMillis(lease, "lease");
-  if (ms === null) throw new RangeError(`lease must be a positive duration, got ${JSON.stringify(lease)}`);
-  return ms;
-}
+/** What a lock needs of a cache: its lease primitives. */
+export type LeaseStore = Pick<Pipeline<any>, "acquireLease" | "releaseLease">;
 
 /** Options of {@link RedLock.acquire}. */
 export interface AcquireOptions {
@@ -30,12 +27,12 @@ export class RedLock implements AsyncDisposable {
   readonly owner = randomUUID();
   /** The lease in milliseconds. */
   readonly leaseMs: number;
-  readonly #cache: AnyCache;
+  readonly #cache: LeaseStore;
   readonly #options: OperationOptions;
   /** When the last successful acquire was sent (epoch ms): the lease runs from then, at the latest. */
   #acquiredAt: number | undefined;
 
-  constructor(cache: AnyCache, key: string, lease: Duration, options: OperationOptions = {}) {
+  constructor(cache: LeaseStore, key: string, lease: Duration, options: OperationOptions = {}) {
     const ms = leaseMillis(lease);
     this.#cache = cache;
     this.key = `${key}-lock`;

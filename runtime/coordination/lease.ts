@@ -1,4 +1,4 @@
-import { Backoff } from "./backoff.js";
+import { Backoff } from "../backoff.js";
 
 /** The store side of a leased load; each wrapper decides how its steps treat cache errors. */
 export interface LeaseSteps<T> {

@@ -1,0 +1,77 @@
+import { channel } from "node:diagnostics_channel";
+
+/**
+ * The `node:diagnostics_channel` names cachegen publishes on, one per kind of event. Subscribe with
+ * `diagnostics_channel.subscribe(name, listener)`; with no subscriber nothing is built or sent.
+ */
+export const CHANNELS = {
+  /** Every cache operation, once it has settled: an {@link OperationEvent}. */
+  operation: "cachegen:operation",
+  /** Every loader run of `getOrSet`, once it has settled: a {@link LoaderEvent}. */
+  loader: "cachegen:loader",
+} as const;
+
+/** How an operation ended: a read found its key(s) or not, anything else went fine, or it failed. */
+export type Outcome = "hit" | "miss" | "ok" | "error";
+
+/** One settled cache operation. */
+export interface OperationEvent {
+  /** The registry alias the cache was built for; `undefined` for a cache built in code without one. */
+  readonly alias: string | undefined;
+  /** The backend's name: `memory`, `redis`, `memcached`, or a user backend's. */
+  readonly backend: string;
+  /** `get`, `multiGet`, `set`, … */
+  readonly operation: string;
+  /** How many keys the operation touched: 1 for single-key operations, 0 for clear and raw. */
+  readonly keyCount: number;
+  /** Keys found, for `get` and `multiGet`; `undefined` for other operations. */
+  readonly hits: number | undefined;
+  /** `hit` when every key was found, `miss` when one was not; `ok` or `error` for other operations. */
+  readonly outcome: Outcome;
+  /** The error's `code` (`E_TIMEOUT`, `E_BACKEND`, …) when the outcome is `error`. */
+  readonly errorCode: string | undefined;
+  /** The error itself when the outcome is `error`. */
+  readonly error: unknown;
+  /** When the operation started, in epoch milliseconds (sub-millisecond precision). */
+  readonly startTime: number;
+  /** How long the store took, in milliseconds. */
+  readonly duration: number;
+}
+
+/** One settled loader run of `getOrSet`. */
+export interface LoaderEvent {
+  readonly alias: string | undefined;
+  /** The key as the caller passed it. */
+  readonly key: string;
+  /** `ok`, or `error` when the loader threw. */
+  readonly outcome: "ok" | "error";
+  readonly errorCode: string | undefined;
+  readonly error: unknown;
+  readonly startTime: number;
+  readonly duration: number;
+}
+
+/** Receives events; it must not throw (what it throws is reported as an uncaught exception). */
+export type EventListener<E> = (event: E) => void;
+
+/** A channel as publishers use it (typed here so cachegen's declarations need no Node types). */
+export interface Publisher {
+  readonly hasSubscribers: boolean;
+  publish(message: unknown): void;
+}
+
+/** The published channels: modules check `hasSubscribers` before building an event. */
+export const operationChannel: Publisher = channel(CHANNELS.operation);
+export const loaderChannel: Publisher = channel(CHANNELS.loader);
+
+/** An error's stable code: a cachegen error's `code`, a system error's (`ECONNRESET`), else its name. */
+export function errorCode(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === "string") return code;
+  return error instanceof Error ? error.name : "Error";
+}
+
+/** Epoch milliseconds of a `performance.now()` reading. */
+export function epochMs(now: number): number {
+  return performance.timeOrigin + now;
+}
