@@ -1,7 +1,7 @@
 // Import rules for `npm run lint`: no cycles (type-only imports count), and the runtime's layers
 // import one way: leaves <- stores <- pipeline <- coordination <- caches <- registry <- wrappers.
 const RUNTIME = "^runtime/";
-const LEAVES = "^runtime/(errors|duration|deadline|backoff|single-flight|events|operations)[.]ts$";
+const LEAVES = "^runtime/(errors|duration|deadline|backoff|single-flight|events|operations|optional-require)[.]ts$";
 const ABOVE_STORES =
   "^runtime/(pipeline|coordination|telemetry|config|wrappers)/|^runtime/[^/]*cache[.]ts$|^runtime/(registry|caches|index)[.]ts$";
 const ABOVE_PIPELINE =
@@ -25,6 +25,14 @@ module.exports = {
       comment: "The runtime never loads the generator (or its toolchain).",
       from: { path: RUNTIME },
       to: { path: "^generator/" },
+    },
+    {
+      name: "generator-through-internal",
+      severity: "error",
+      comment:
+        "@cachegen/cli is its own package: it reaches the runtime only through its entry points, cachegen and cachegen/internal.",
+      from: { path: "^generator/" },
+      to: { path: RUNTIME, pathNot: "^runtime/(index|internal)[.]ts$" },
     },
     {
       name: "leaves-import-leaves",
@@ -57,7 +65,7 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: "node_modules" },
-    exclude: { path: "[.]generated[.]ts$" },
+    exclude: { path: "[.]generated[.]ts$|^(runtime|generator)/dist/" },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: "tsconfig.json" },
     enhancedResolveOptions: { extensions: [".ts", ".js", ".json"] },

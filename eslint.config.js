@@ -8,7 +8,7 @@ export default defineConfig(
   {
     ignores: [
       "node_modules/",
-      "dist/",
+      "**/dist/",
       "coverage/",
       ".vitest-servers/",
       "fixtures/",
@@ -61,7 +61,7 @@ export default defineConfig(
   },
   {
     // The skeleton's interfaces stay empty until emit fills them in.
-    files: ["templates/**"],
+    files: ["generator/templates/**"],
     rules: { "@typescript-eslint/no-empty-object-type": "off" },
   },
   {

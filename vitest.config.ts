@@ -23,9 +23,13 @@ function standardDecorators(): Plugin {
 
 export default defineConfig({
   plugins: [standardDecorators()],
-  // Generated goldens import "cachegen"; tests run them against the runtime sources, not dist/.
+  // Generated goldens import "cachegen", the generator "cachegen/internal"; tests run them against
+  // the runtime sources, not dist/.
   resolve: {
-    alias: [{ find: /^cachegen$/, replacement: fileURLToPath(new URL("./runtime/index.ts", import.meta.url)) }],
+    alias: [
+      { find: /^cachegen$/, replacement: fileURLToPath(new URL("./runtime/index.ts", import.meta.url)) },
+      { find: /^cachegen\/internal$/, replacement: fileURLToPath(new URL("./runtime/internal.ts", import.meta.url)) },
+    ],
   },
   test: {
     include: ["test/**/*.test.ts"],

@@ -16,7 +16,7 @@ import { fileURLToPath } from "node:url";
 import { quantile, report, rotate, target, type Comparison, type TableStyle } from "./harness.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const BIN = join(ROOT, "dist", "generator", "bin.js");
+const BIN = join(ROOT, "generator", "dist", "bin.js");
 const require = createRequire(import.meta.url);
 const TSC = require.resolve("typescript/bin/tsc");
 const TSC_7 = ((manifest: string) =>
@@ -113,7 +113,7 @@ function project(
         skipLibCheck: true,
         types: [],
         // What a user's project sees: the published declarations.
-        paths: { cachegen: [join(ROOT, "dist", "runtime", "index.d.ts")] },
+        paths: { cachegen: [join(ROOT, "runtime", "dist", "index.d.ts")] },
       },
       files: ["use.ts"],
     }),

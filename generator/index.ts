@@ -1,4 +1,4 @@
-// The programmatic generator API (`cachegen/generator`).
+// The programmatic generator API (`@cachegen/cli`).
 export { generate } from "./generate.js";
 export type { GenerateOptions, GenerateResult } from "./generate.js";
 export { generateSource } from "./source.js";
@@ -16,4 +16,4 @@ export { formatChange } from "./check/change.js";
 export type { SemanticChange } from "./check/change.js";
 export { unifiedDiff } from "./check/diff.js";
 export { main } from "./cli.js";
-export { configProblems } from "../runtime/config/validate.js";
+export { configProblems } from "cachegen/internal";

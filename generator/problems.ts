@@ -1,4 +1,4 @@
-import type { Segments } from "../runtime/config/problems.js";
+import { type Segments } from "cachegen/internal";
 
 /** One config problem, located in its source file. */
 export interface Problem {

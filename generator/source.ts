@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { basename, dirname, resolve } from "node:path";
 import type { Options as PrettierOptions } from "prettier";
-import { configProblems } from "../runtime/config/validate.js";
+import { configProblems } from "cachegen/internal";
 import { aliasModels, type AliasModel } from "./config/model.js";
 import { parseConfig, type ConfigSource } from "./config/parse.js";
 import { checkReferences } from "./config/references.js";

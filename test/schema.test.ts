@@ -4,8 +4,14 @@ import { BUILTINS, backendName, pluginName, serializerName } from "../runtime/co
 import { CacheRegistry } from "../runtime/index.js";
 import { configProblems } from "../runtime/config/validate.js";
 import schema from "../schema/cachegen.schema.json" with { type: "json" };
-// @ts-expect-error: a plain .mjs build script without types
-import { compileConfigTypes, compileSchema, TYPES_PATH, VALIDATOR_PATH } from "../scripts/compile-schema.mjs";
+import {
+  compileConfigTypes,
+  compileSchema,
+  compileSchemaModule,
+  SCHEMA_MODULE_PATH,
+  TYPES_PATH,
+  VALIDATOR_PATH,
+} from "../scripts/compile-schema.mjs";
 
 const SEED = {
   default: { cache: "aiocache.SimpleMemoryCache", serializer: { class: "aiocache.serializers.StringSerializer" } },
@@ -21,11 +27,15 @@ const SEED = {
 
 describe("schema/cachegen.schema.json", () => {
   it("is precompiled into the committed validator (run `npm run build` after editing the schema)", () => {
-    expect(readFileSync(VALIDATOR_PATH as string, "utf8")).toBe((compileSchema as () => string)());
+    expect(readFileSync(VALIDATOR_PATH, "utf8")).toBe(compileSchema());
   });
 
   it("is compiled into the committed config types (run `npm run build` after editing the schema)", async () => {
-    expect(readFileSync(TYPES_PATH as string, "utf8")).toBe(await (compileConfigTypes as () => Promise<string>)());
+    expect(readFileSync(TYPES_PATH, "utf8")).toBe(await compileConfigTypes());
+  });
+
+  it("is copied into the committed schema module the runtime reads (run `npm run build` after editing the schema)", () => {
+    expect(readFileSync(SCHEMA_MODULE_PATH, "utf8")).toBe(compileSchemaModule());
   });
 
   it("accepts the seed config verbatim", () => {

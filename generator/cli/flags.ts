@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { closest } from "../../runtime/config/problems.js";
+import { closest } from "cachegen/internal";
 
 /** The CLI's commands, with the one line `--help` shows for each. */
 export const COMMANDS = {

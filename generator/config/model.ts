@@ -1,8 +1,9 @@
-import { toSeconds, type Duration } from "../../runtime/duration.js";
-import { parseEnvRef } from "../../runtime/config/env.js";
-import type { Segments } from "../../runtime/config/problems.js";
-import { isAliasKey } from "../../runtime/config/validate.js";
 import {
+  toSeconds,
+  type Duration,
+  parseEnvRef,
+  type Segments,
+  isAliasKey,
   BUILTINS,
   backendName,
   pluginName,
@@ -10,8 +11,9 @@ import {
   type BackendName,
   type PluginName,
   type SerializerName,
-} from "../../runtime/config/builtins.js";
-import type { AliasConfig, PluginConfig } from "../../runtime/config/types.js";
+  type AliasConfig,
+  type PluginConfig,
+} from "cachegen/internal";
 
 /** User code named as `./path/to/module.ts#Export`, relative to the config file. */
 export interface ModuleRef {

@@ -1,6 +1,6 @@
 import { createRequire } from "node:module";
 import type * as Yaml from "yaml";
-import { formatPath, type Segments } from "../../runtime/config/problems.js";
+import { formatPath, type Segments } from "cachegen/internal";
 import type { PendingProblem, Problem } from "../problems.js";
 import { jsonSyntaxError } from "./json-syntax.js";
 

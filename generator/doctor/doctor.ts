@@ -1,5 +1,5 @@
 import { resolve } from "node:path";
-import { configProblems } from "../../runtime/config/validate.js";
+import { configProblems } from "cachegen/internal";
 import { aliasModels, type AliasModel } from "../config/model.js";
 import { findConfig } from "../config/find.js";
 import { parseConfig, type ConfigSource, type ParsedConfig } from "../config/parse.js";

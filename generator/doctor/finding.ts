@@ -1,4 +1,4 @@
-import type { Segments } from "../../runtime/config/problems.js";
+import { type Segments } from "cachegen/internal";
 import type { Problem } from "../problems.js";
 
 /** Every finding the doctor reports, by stable code, with what it means (README lists the same). */

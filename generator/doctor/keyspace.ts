@@ -1,4 +1,4 @@
-import { namespaceInKey } from "../../runtime/backends/redis-options.js";
+import { namespaceInKey } from "cachegen/internal";
 import type { AliasModel } from "../config/model.js";
 import { isEnvRef, sharedStore, storeOf, type SharedStore, type Store } from "./stores.js";
 

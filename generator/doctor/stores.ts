@@ -1,7 +1,12 @@
-import { DEFAULT_PORT as MEMCACHED_PORT } from "../../runtime/backends/memcached-options.js";
-import { DEFAULT_HOST, DEFAULT_PORT as REDIS_PORT, parseUrl } from "../../runtime/backends/redis-options.js";
-import { parseEnvRef } from "../../runtime/config/env.js";
-import type { AliasConfig, HostPort } from "../../runtime/config/types.js";
+import {
+  MEMCACHED_DEFAULT_PORT as MEMCACHED_PORT,
+  REDIS_DEFAULT_HOST as DEFAULT_HOST,
+  REDIS_DEFAULT_PORT as REDIS_PORT,
+  parseUrl,
+  parseEnvRef,
+  type AliasConfig,
+  type HostPort,
+} from "cachegen/internal";
 import type { AliasModel } from "../config/model.js";
 
 /** A server's address as written; a part may be a `${VAR}` reference, compared as text. */

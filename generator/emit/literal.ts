@@ -1,4 +1,4 @@
-import type { Segments } from "../../runtime/config/problems.js";
+import { type Segments } from "cachegen/internal";
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 

@@ -1,8 +1,5 @@
 import { dirname, resolve } from "node:path";
-import { parseEnvRef } from "../../runtime/config/env.js";
-import { formatPath } from "../../runtime/config/problems.js";
-import { BUILTINS, type PluginName } from "../../runtime/config/builtins.js";
-import { envKindAt } from "../../runtime/config/env-kinds.js";
+import { parseEnvRef, formatPath, BUILTINS, type PluginName, envKindAt } from "cachegen/internal";
 import { moduleRefs, type AliasModel, type ClassRef, type ModuleRef } from "../config/model.js";
 import { posixRelative } from "../paths.js";
 import type { SchemaTypes } from "../types/schema-types.js";

@@ -1,5 +1,5 @@
 import { dirname, resolve } from "node:path";
-import { formatPath, type Segments } from "../../runtime/config/problems.js";
+import { formatPath, type Segments } from "cachegen/internal";
 import { posixRelative } from "../paths.js";
 import type { PendingProblem } from "../problems.js";
 import { schemaShapeProblem } from "./schema-shape.js";

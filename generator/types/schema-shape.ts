@@ -1,6 +1,6 @@
 import { createRequire } from "node:module";
 import type Ajv from "ajv";
-import type { Segments } from "../../runtime/config/problems.js";
+import { type Segments } from "cachegen/internal";
 
 let ajv: InstanceType<typeof Ajv.default> | undefined;
 

@@ -1,7 +1,7 @@
 import { existsSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import type { ExportedDeclarations, Project, SourceFile } from "ts-morph";
-import { closest, type Segments } from "../../runtime/config/problems.js";
+import { closest, type Segments } from "cachegen/internal";
 import { posixRelative } from "../paths.js";
 import type { PendingProblem } from "../problems.js";
 import { tsMorph } from "../ts-morph.js";

@@ -1,4 +1,4 @@
-import schema from "../../schema/cachegen.schema.json" with { type: "json" };
+import { schema } from "./schema.generated.js";
 import type { EnvKind } from "./env.js";
 import { BUILTINS, type BackendName } from "./builtins.js";
 import type { Segments } from "./problems.js";

@@ -1,4 +1,4 @@
-import schema from "../../schema/cachegen.schema.json" with { type: "json" };
+import { schema } from "./schema.generated.js";
 import { isDurationString, type Duration } from "../duration.js";
 import { ConfigError } from "../errors.js";
 

@@ -1,5 +1,5 @@
 import type { ConfigProblem } from "../errors.js";
-import schema from "../../schema/cachegen.schema.json" with { type: "json" };
+import { schema } from "./schema.generated.js";
 import { aliasProblems } from "./check.js";
 import { schemaProblems, type SchemaError } from "./problems.js";
 import { validate as validateSchema } from "./schema-validator.generated.js";

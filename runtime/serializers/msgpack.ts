@@ -1,5 +1,9 @@
-import { C1, Packr, type Options } from "msgpackr";
+import type { Options } from "msgpackr";
+import { requireOptional } from "../optional-require.js";
 import { storedBytes, type Serializer } from "./serializer.js";
+
+/** The msgpackr exports cachegen uses; msgpackr is an optional peer dependency, loaded on first use. */
+type Msgpackr = Pick<typeof import("msgpackr"), "C1" | "Packr">;
 
 /** msgpackr's options as its code reads them: `int64AsType: "auto"` works but is missing from its types. */
 type PackrOptions = Omit<Options, "int64AsType"> & { int64AsType?: Options["int64AsType"] | "auto" };
@@ -27,13 +31,15 @@ const UINT32_MAX = 0xffff_ffff;
  * Map, Set and bigint. Integers keep their kind across languages: a safe integer beyond 32 bits is
  * written as int64 (msgpackr alone writes it as a float, which Python reads as `5000000000.0`),
  * and an int64 read back within ±2^53 is a number. Decoding rejects trailing bytes, so truncated
- * or foreign data is an error rather than a wrong value.
+ * or foreign data is an error rather than a wrong value. msgpackr is an optional peer dependency:
+ * constructing this serializer without it installed throws {@link MissingDependencyError}.
  */
 export class MsgPackSerializer<V = unknown> implements Serializer<V> {
   readonly name = "msgpack";
   readonly format = "binary";
   readonly decimalIntegers = false;
-  readonly #packr = new Packr(OPTIONS as Options);
+  readonly #msgpackr = requireOptional("msgpackr", "MessagePack serializer (MsgPackSerializer)") as Msgpackr;
+  readonly #packr = new this.#msgpackr.Packr(OPTIONS as Options);
 
   encode(value: V): Uint8Array {
     // msgpackr packs into a shared scratch buffer; copy so a stored value does not pin it.
@@ -46,7 +52,7 @@ export class MsgPackSerializer<V = unknown> implements Serializer<V> {
     // as the Uint8Array that was stored.
     const value: unknown = this.#packr.unpack(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
     // 0xC1 is the one byte MessagePack never uses; msgpackr surfaces it instead of throwing.
-    if (value === C1) throw new TypeError("found the reserved MessagePack byte 0xC1");
+    if (value === this.#msgpackr.C1) throw new TypeError("found the reserved MessagePack byte 0xC1");
     return value as V;
   }
 }

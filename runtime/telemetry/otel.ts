@@ -1,7 +1,6 @@
 import { subscribe, unsubscribe } from "node:diagnostics_channel";
-import { createRequire } from "node:module";
-import { MissingDependencyError } from "../errors.js";
 import { CHANNELS, type EventListener, type OperationEvent } from "../events.js";
+import { requireOptional } from "../optional-require.js";
 import { cachegenMetrics, eventAttributes, METRIC_NAMES } from "./metrics.js";
 
 /** The part of an OpenTelemetry `TracerProvider` cachegen uses (any @opentelemetry/api 1.x provider fits). */
@@ -41,12 +40,7 @@ let api: OtelApi | undefined;
 
 /** Loads @opentelemetry/api on first use only; it is an optional peer dependency. */
 function otelApi(): OtelApi {
-  if (api !== undefined) return api;
-  try {
-    api = createRequire(import.meta.url)("@opentelemetry/api") as OtelApi;
-  } catch (cause) {
-    throw new MissingDependencyError("@opentelemetry/api", "OpenTelemetry integration (telemetry)", { cause });
-  }
+  api ??= requireOptional("@opentelemetry/api", "OpenTelemetry integration (telemetry)") as OtelApi;
   return api;
 }
 

@@ -9,7 +9,7 @@ import { packedProject } from "../helpers/packed-project.js";
 const SCRIPT = `
 import { createRequire } from "node:module";
 import { join } from "node:path";
-const { enableTsMorphCodeCache, preloadTsMorph } = await import(join(process.cwd(), "node_modules/cachegen/dist/generator/code-cache.js"));
+const { enableTsMorphCodeCache, preloadTsMorph } = await import(join(process.cwd(), "node_modules/@cachegen/cli/dist/code-cache.js"));
 enableTsMorphCodeCache();
 preloadTsMorph();
 const { Project } = createRequire(join(process.cwd(), "package.json"))("ts-morph");

@@ -47,7 +47,7 @@ describe("the toolchain (json-schema-to-typescript and prettier)", () => {
     beforeAll(async () => {
       project = await packedProject();
       ({ startToolchain: start } = (await import(
-        join(project, "node_modules", "cachegen", "dist", "generator", "toolchain", "toolchain.js")
+        join(project, "node_modules", "@cachegen", "cli", "dist", "toolchain", "toolchain.js")
       )) as { startToolchain: typeof startToolchain });
     }, 180_000);
 
@@ -81,7 +81,7 @@ describe("the toolchain (json-schema-to-typescript and prettier)", () => {
         join(dir, "cachegen.config.json"),
         JSON.stringify({ a: { cache: "memory", serializer: { class: "json", schema: SCHEMA } } }),
       );
-      const bin = join(project, "node_modules", "cachegen", "dist", "generator", "bin.js");
+      const bin = join(project, "node_modules", "@cachegen", "cli", "dist", "bin.js");
       // Node 22.13+ calls the flag --permission; Node 20 knows only --experimental-permission.
       const permission = process.allowedNodeEnvironmentFlags.has("--permission")
         ? "--permission"

@@ -9,17 +9,20 @@ import { inject } from "vitest";
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
-/** What {@link packedProject} built: the fresh project and the tarballs installed into it. */
+/** What {@link packed} built: the fresh projects and the tarballs installed into them. */
 export interface Packed {
+  /** A project with both packages installed, as a user who generates gets them. */
   readonly project: string;
-  /** One `npm pack` tarball per published package of this repository. */
+  /** A project with only the runtime (`cachegen`) installed, as a service that ships caches.ts gets it. */
+  readonly runtimeProject: string;
+  /** One `npm pack` tarball per published package of this repository, the runtime's first. */
   readonly tarballs: readonly string[];
 }
 
 /**
- * A fresh npm project with this repository's packages installed from their `npm pack` tarballs, as
- * a user gets them. Built once per test run, on first request, whichever worker asks first; the
- * others wait for it.
+ * Fresh npm projects with this repository's packages installed from their `npm pack` tarballs, the
+ * way a user installs them. Built once per test run, on first request, whichever worker asks first;
+ * the others wait for it.
  */
 export async function packed(): Promise<Packed> {
   const base = inject("runDir");
@@ -34,17 +37,30 @@ export async function packed(): Promise<Packed> {
     }
     return JSON.parse(readFileSync(done, "utf8")) as Packed;
   }
-  const { stdout } = await run("npm", ["pack", "--pack-destination", base, "--json"], { cwd: ROOT });
-  const tarballs = (JSON.parse(stdout) as { filename: string }[]).map((p) => join(base, p.filename));
-  mkdirSync(project);
-  writeFileSync(join(project, "package.json"), JSON.stringify({ name: "user-project", private: true, type: "module" }));
-  await run("npm", ["install", ...tarballs, "--prefer-offline", "--no-audit", "--no-fund"], { cwd: project });
-  const result: Packed = { project, tarballs };
+  const { stdout } = await run(
+    "npm",
+    ["pack", "--workspace", "runtime", "--workspace", "generator", "--pack-destination", base, "--json"],
+    { cwd: ROOT },
+  );
+  const tarballs = (JSON.parse(stdout) as { name: string; filename: string }[])
+    .sort((a, b) => Number(a.name !== "cachegen") - Number(b.name !== "cachegen"))
+    .map((p) => join(base, p.filename));
+  const runtimeProject = join(base, "runtime-project");
+  // Both tarballs in one command: @cachegen/cli depends on this very cachegen, which no registry has.
+  await install(project, tarballs);
+  await install(runtimeProject, tarballs.slice(0, 1));
+  const result: Packed = { project, runtimeProject, tarballs };
   writeFileSync(done, JSON.stringify(result));
   return result;
 }
 
-/** The project folder of {@link packed}. */
+async function install(project: string, tarballs: readonly string[]): Promise<void> {
+  mkdirSync(project);
+  writeFileSync(join(project, "package.json"), JSON.stringify({ name: "user-project", private: true, type: "module" }));
+  await run("npm", ["install", ...tarballs, "--prefer-offline", "--no-audit", "--no-fund"], { cwd: project });
+}
+
+/** The project folder of {@link packed} with both packages. */
 export async function packedProject(): Promise<string> {
   return (await packed()).project;
 }

@@ -1,5 +1,4 @@
-import { generationKey } from "../../../runtime/backends/memcached-generations.js";
-import { INVALID_KEY, MAX_KEY_BYTES } from "../../../runtime/backends/memcached-keys.js";
+import { generationKey, INVALID_KEY, MAX_KEY_BYTES } from "cachegen/internal";
 import type { PendingFinding } from "../finding.js";
 import type { KeyspaceAlias } from "../keyspace.js";
 import { isEnvRef } from "../stores.js";
