@@ -1,5 +1,12 @@
 import type { AnyCache } from "../registry.js";
-import type { CacheChoice, ChosenValue, LooseChoice, UntypedCache, UntypedCacheMap } from "./cache-choice.js";
+import type {
+  CacheChoice,
+  ChosenKey,
+  ChosenValue,
+  LooseChoice,
+  UntypedCache,
+  UntypedCacheMap,
+} from "./cache-choice.js";
 import type { CachedControls } from "./controls.js";
 import { createEngine, plainFlow, type CachedOptions, type Flow } from "./engine.js";
 import type { AsyncFunction } from "./options.js";
@@ -10,7 +17,8 @@ export type Cached<F extends AsyncFunction> = F & CachedControls<Parameters<F>, 
 
 /** Options of `cached(fn, options)`: settings plus the cache, typed by what `fn` returns. */
 export type CachedFunctionOptions<F extends AsyncFunction, C extends AnyCache, M, A extends string> = CachedOptions<
-  Awaited<ReturnType<F>>
+  Awaited<ReturnType<F>>,
+  ChosenKey<C, M, A>
 > &
   CacheChoice<C, M, A>;
 
@@ -30,25 +38,28 @@ export function cached<
   A extends string = string,
 >(fn: F, options: CachedFunctionOptions<F, C, M, A>): Cached<F>;
 export function cached<C extends AnyCache = UntypedCache, M = UntypedCacheMap, A extends string = string>(
-  options: CachedOptions & CacheChoice<C, M, A>,
+  options: CachedOptions<unknown, ChosenKey<C, M, A>> & CacheChoice<C, M, A>,
 ): CachingDecorator<ChosenValue<C, M, A>>;
-export function cached(fnOrOptions: AsyncFunction | CachedOptions, options?: CachedOptions): unknown {
+export function cached(fnOrOptions: AsyncFunction | LooseOptions, options?: LooseOptions): unknown {
   return wrapOrDecorate("cached", plainFlow, fnOrOptions, options);
 }
+
+/** The options as the implementation sees them: the overloads checked the key's type. */
+type LooseOptions = CachedOptions<unknown, unknown>;
 
 /** The shared body of `cached` and `cachedStampede`: wrap a function, or make a method decorator. */
 export function wrapOrDecorate(
   wrapper: string,
   flow: Flow,
-  fnOrOptions: AsyncFunction | CachedOptions,
-  options: CachedOptions | undefined,
+  fnOrOptions: AsyncFunction | LooseOptions,
+  options: LooseOptions | undefined,
 ): unknown {
   if (typeof fnOrOptions !== "function") {
-    const settings = fnOrOptions as CachedOptions & LooseChoice;
+    const settings = fnOrOptions as LooseOptions & LooseChoice;
     return methodDecorator((fn, nameOf) => createEngine(fn, settings, "this", nameOf, flow));
   }
   const fn = fnOrOptions;
-  const settings = (options ?? {}) as CachedOptions & LooseChoice;
+  const settings = (options ?? {}) as LooseOptions & LooseChoice;
   if (fn.name === "" && settings.key === undefined && settings.keyBuilder === undefined) {
     throw new TypeError(`${wrapper}(): an anonymous function has no name to key its calls by; pass key or keyBuilder.`);
   }
