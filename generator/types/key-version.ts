@@ -7,7 +7,7 @@ import type { References } from "../config/references.js";
 const ANNOTATIONS = new Set(["title", "description", "$comment", "examples", "$schema", "$id", "default"]);
 
 /** How many hex digits of the hash a version keeps: short in every key, and 2^32 values apart. */
-const VERSION_DIGITS = 8;
+export const VERSION_DIGITS = 8;
 
 /** The computed version of every alias with `key_version: "schema"`, by alias name. */
 export function schemaKeyVersions(
