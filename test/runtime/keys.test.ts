@@ -117,7 +117,11 @@ describe("key versions", () => {
     const v1 = new MemoryCache<string>({ namespace, keyVersion: 1 });
     expect(v1.buildKey("k")).toBe(`${namespace}v1:k`);
     expect(v1.keyVersion).toBe("1");
-    const templated = new MemoryCache<string>({ namespace, keyTemplate: "user:{id}", keyVersion: "2024-06" });
+    const templated = new MemoryCache<string, NoPlugins, { id: string }>({
+      namespace,
+      keyTemplate: "user:{id}",
+      keyVersion: "2024-06",
+    });
     expect(templated.buildKey({ id: "a" })).toBe(`${namespace}v2024-06:user:a`);
   });
 });
