@@ -1,5 +1,6 @@
 import { CacheRegistry } from "./registry.js";
 import type { AliasChoice, AliasKey, AliasValue } from "./wrappers/cache-choice.js";
+import type { TemplateKeyed } from "./wrappers/call-key.js";
 import { cached, type Cached } from "./wrappers/cached.js";
 import type { CachedOptions } from "./wrappers/engine.js";
 import {
@@ -28,11 +29,13 @@ export class TypedCacheRegistry<M, C> extends CacheRegistry<M, C> {
   /** {@link cached} with an alias of this registry; with only options, a method decorator. */
   cached<A extends keyof M & string, F extends AsyncFunction<AliasValue<M, A>>>(
     fn: F,
-    options: CachedOptions<Awaited<ReturnType<F>>, AliasKey<M, A>> & KnownAlias<A>,
+    options: CachedOptions<Awaited<ReturnType<F>>, AliasKey<M, A>> & KnownAlias<A> & TemplateKeyed<F, AliasKey<M, A>>,
   ): Cached<F>;
   cached<F extends AsyncFunction<AliasValue<M, A>>, A extends string>(
     fn: F,
-    options: CachedOptions<Awaited<ReturnType<F>>, AliasKey<M, A>> & AliasChoice<M, A>,
+    options: CachedOptions<Awaited<ReturnType<F>>, AliasKey<M, A>> &
+      AliasChoice<M, A> &
+      TemplateKeyed<F, AliasKey<M, A>>,
   ): Cached<F>;
   cached<A extends string>(
     options: CachedOptions<unknown, AliasKey<M, A>> & AliasChoice<M, A>,
@@ -44,11 +47,13 @@ export class TypedCacheRegistry<M, C> extends CacheRegistry<M, C> {
   /** {@link cachedStampede} with an alias of this registry; with only options, a method decorator. */
   cachedStampede<A extends keyof M & string, F extends AsyncFunction<AliasValue<M, A>>>(
     fn: F,
-    options: StampedeOptions<Awaited<ReturnType<F>>, AliasKey<M, A>> & KnownAlias<A>,
+    options: StampedeOptions<Awaited<ReturnType<F>>, AliasKey<M, A>> & KnownAlias<A> & TemplateKeyed<F, AliasKey<M, A>>,
   ): Cached<F>;
   cachedStampede<F extends AsyncFunction<AliasValue<M, A>>, A extends string>(
     fn: F,
-    options: StampedeOptions<Awaited<ReturnType<F>>, AliasKey<M, A>> & AliasChoice<M, A>,
+    options: StampedeOptions<Awaited<ReturnType<F>>, AliasKey<M, A>> &
+      AliasChoice<M, A> &
+      TemplateKeyed<F, AliasKey<M, A>>,
   ): Cached<F>;
   cachedStampede<A extends string>(
     options: StampedeOptions<unknown, AliasKey<M, A>> & AliasChoice<M, A>,

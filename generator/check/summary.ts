@@ -43,7 +43,13 @@ export function semanticChanges(before: string, after: string): SemanticChange[]
     const newKeys = a.keyVersion !== b.keyVersion || keyText(a) !== keyText(b);
     const compare = (change: SemanticChange["change"], x: string, y: string, incompatible: boolean) => {
       if (x === y) return;
-      changes.push({ alias, change, before: x, after: y, ...(incompatible && newKeys ? { incompatible: false, newKeys } : { incompatible }) });
+      changes.push({
+        alias,
+        change,
+        before: x,
+        after: y,
+        ...(incompatible && newKeys ? { incompatible: false, newKeys } : { incompatible }),
+      });
     };
     const formats = changes.length;
     compare("backend", className(a.model.backend), className(b.model.backend), false);
@@ -54,7 +60,8 @@ export function semanticChanges(before: string, after: string): SemanticChange[]
     }
     compare("key", keyText(a), keyText(b), true);
     // A version that changed with the format is said on the format's line; alone, it gets its own.
-    if (!changes.slice(formats).some((c) => c.newKeys === true)) compare("key version", a.keyVersion, b.keyVersion, true);
+    if (!changes.slice(formats).some((c) => c.newKeys === true))
+      compare("key version", a.keyVersion, b.keyVersion, true);
     compare("ttl", String(a.model.ttl ?? "none"), String(b.model.ttl ?? "none"), false);
     compare("timeout", String(a.model.timeout ?? "default"), String(b.model.timeout ?? "default"), false);
     compare("namespace", JSON.stringify(a.model.namespace ?? ""), JSON.stringify(b.model.namespace ?? ""), false);
@@ -73,8 +80,9 @@ function describe(text: string): Map<string, AliasFacts> {
   const config = initializer === undefined ? {} : (plain(initializer) as Record<string, unknown>);
   const registry = file.getVariableDeclaration("caches")?.getInitializer();
   const options = registry !== undefined && Node.isNewExpression(registry) ? registry.getArguments()[1] : undefined;
-  const computed = ((options === undefined ? undefined : (plain(options) as Record<string, unknown>))?.["keyVersions"] ??
-    {}) as Record<string, string>;
+  const computed = ((options === undefined ? undefined : (plain(options) as Record<string, unknown>))?.[
+    "keyVersions"
+  ] ?? {}) as Record<string, string>;
   const declarations = new Map(
     [...file.getInterfaces(), ...file.getTypeAliases(), ...file.getEnums()].map((d) => [d.getName(), d.getText()]),
   );

@@ -62,7 +62,10 @@ export function checkReferences(
       const jsonSafe =
         model.serializer !== undefined && "builtin" in model.serializer && model.serializer.builtin === "json";
       const shape = model.keyVersion === "schema";
-      const result = ts.check(model.type.from, model.type.name, "type", [name, "serializer", "type"], { jsonSafe, shape });
+      const result = ts.check(model.type.from, model.type.name, "type", [name, "serializer", "type"], {
+        jsonSafe,
+        shape,
+      });
       problems.push(...result.problems);
       files.add(result.file);
       if (result.shape !== undefined) typeShapes.set(name, result.shape);

@@ -24,7 +24,9 @@ export function schemaKeyVersions(
       schema !== undefined
         ? schemaShape(schema.schema)
         : (references.typeShapes.get(model.name) ??
-          (serializer !== undefined && "builtin" in serializer ? BUILTINS.serializers[serializer.builtin].valueType : ""));
+          (serializer !== undefined && "builtin" in serializer
+            ? BUILTINS.serializers[serializer.builtin].valueType
+            : ""));
     versions.set(model.name, keyVersion(name, shape));
   }
   return versions;
@@ -37,10 +39,7 @@ export function schemaKeyVersions(
  * built-in value type's name.
  */
 export function keyVersion(serializer: string, shape: string): string {
-  return createHash("sha256")
-    .update(JSON.stringify({ serializer, shape }))
-    .digest("hex")
-    .slice(0, VERSION_DIGITS);
+  return createHash("sha256").update(JSON.stringify({ serializer, shape })).digest("hex").slice(0, VERSION_DIGITS);
 }
 
 /** Keywords whose value maps names to schemas: there, a key such as `title` is a name, not an annotation. */
@@ -63,7 +62,9 @@ export function schemaShape(schema: unknown): string {
       const entries = Object.entries(value)
         .filter(([key]) => names || !ANNOTATIONS.has(key))
         .sort(([a], [b]) => (a < b ? -1 : 1));
-      const text = entries.map(([key, child]) => `${JSON.stringify(key)}:${shape(child, !names && NAMED_SCHEMAS.has(key))}`);
+      const text = entries.map(
+        ([key, child]) => `${JSON.stringify(key)}:${shape(child, !names && NAMED_SCHEMAS.has(key))}`,
+      );
       return `{${text.join(",")}}`;
     } finally {
       open.pop();

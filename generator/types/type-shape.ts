@@ -68,6 +68,8 @@ function isLibrary(t: Type): boolean {
   const declarations = t.getSymbol()?.getDeclarations() ?? [];
   return (
     declarations.length > 0 &&
-    declarations.every((d) => /[\\/](lib\.[\w.]+|node_modules[\\/]@types[\\/]node[\\/].+)\.d\.ts$/.test(d.getSourceFile().getFilePath()))
+    declarations.every((d) =>
+      /[\\/](lib\.[\w.]+|node_modules[\\/]@types[\\/]node[\\/].+)\.d\.ts$/.test(d.getSourceFile().getFilePath()),
+    )
   );
 }

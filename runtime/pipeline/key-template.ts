@@ -37,7 +37,9 @@ export class KeyTemplate {
   private constructor(text: string, parts: readonly KeyPart[]) {
     this.text = text;
     this.parts = parts;
-    this.#stops = parts.map((part, i) => (typeof part === "string" ? "" : ((parts[i + 1] as string | undefined) ?? "")[0] ?? ""));
+    this.#stops = parts.map((part, i) =>
+      typeof part === "string" ? "" : (((parts[i + 1] as string | undefined) ?? "")[0] ?? ""),
+    );
   }
 
   /** Parses a template; every problem in it is listed, or the template is returned. */
@@ -113,7 +115,8 @@ export class KeyTemplate {
     let key = "";
     for (let i = 0; i < this.parts.length; i++) {
       const part = this.parts[i]!;
-      key += typeof part === "string" ? part : this.#value(part, (params as Record<string, unknown>)[part.name], i, backend);
+      key +=
+        typeof part === "string" ? part : this.#value(part, (params as Record<string, unknown>)[part.name], i, backend);
     }
     return key;
   }

@@ -142,7 +142,9 @@ export class Pipeline<V = unknown, P extends readonly BasePlugin[] = readonly Ba
     return this.run("multiGet", [keys, options], options, undefined, keys, (_, ns, built, watch) =>
       after(this.backend.multiGet(built, ns), (stored) => {
         const values = stored.map((s, i) => this.#decode(built[i]!, ns, s, watch));
-        return values.some((v) => v instanceof Promise) ? Promise.all(values) : (values as (V | undefined)[]);
+        // A bad value read as a miss may wait for its delete; every other read is already decoded.
+        if (!values.some((v) => v instanceof Promise)) return values as (V | undefined)[];
+        return Promise.all(values.map(async (v) => v));
       }),
     );
   }
@@ -287,12 +289,7 @@ export class Pipeline<V = unknown, P extends readonly BasePlugin[] = readonly Ba
   }
 
   /** Writes only if the key still holds `version` (or is still absent when it is `undefined`). */
-  setIfVersion(
-    key: string | K,
-    value: V,
-    version: CasVersion | undefined,
-    options?: SetOptions,
-  ): Promise<boolean> {
+  setIfVersion(key: string | K, value: V, version: CasVersion | undefined, options?: SetOptions): Promise<boolean> {
     if (this.disabled) return Promise.resolve(true);
     return this.primitive("setIfVersion", key, options, (k, ns) =>
       this.backend.setIfVersion(k, this.codec.encode(k, value), version, this.ttlOf(options), ns),
@@ -364,7 +361,9 @@ export class Pipeline<V = unknown, P extends readonly BasePlugin[] = readonly Ba
       const k = this.buildKey(key, ns);
       const stored = this.backend.get(k, ns);
       const value =
-        stored instanceof Promise ? stored.then((s) => this.#decode(k, ns, s, watch)) : this.#decode(k, ns, stored, watch);
+        stored instanceof Promise
+          ? stored.then((s) => this.#decode(k, ns, s, watch))
+          : this.#decode(k, ns, stored, watch);
       return this.#settle("get", k, undefined, value, watch);
     } catch (error) {
       watch?.report(undefined, error, true);
@@ -386,19 +385,22 @@ export class Pipeline<V = unknown, P extends readonly BasePlugin[] = readonly Ba
       watch?.badValue(error);
       this.#absorbed(error, k);
       // A failed delete is reported too; the read is a miss either way.
-      const absorb = (failure: unknown) => this.#absorbed(failure, k);
+      const miss = (failure: unknown): undefined => {
+        this.#absorbed(failure, k);
+        return undefined;
+      };
       try {
         const deleted = this.backend.deleteIfEquals(k, stored, ns);
-        return deleted instanceof Promise ? deleted.then(() => undefined, absorb) : undefined;
+        return deleted instanceof Promise ? deleted.then(() => undefined, miss) : undefined;
       } catch (failure) {
-        return absorb(failure);
+        this.#absorbed(failure, k);
+        return undefined;
       }
     }
   }
 
-  #absorbed(error: unknown, key: string): undefined {
+  #absorbed(error: unknown, key: string): void {
     this.#onError(error, { alias: this.alias, key });
-    return undefined;
   }
 
   /**

@@ -65,3 +65,14 @@ export function cacheGetter(choice: LooseChoice): () => AnyCache {
   registry.getAliasConfig(alias);
   return () => registry.get(alias);
 }
+
+/**
+ * Whether the chosen cache has a key template, as a wrapper is made (the alias's config as written,
+ * or the instance's option); its calls are then keyed by their first argument.
+ */
+export function choiceHasTemplate(choice: LooseChoice): boolean {
+  if (choice.cache !== undefined) return choice.cache.keyTemplate !== undefined;
+  if (choice.alias === undefined) return false;
+  const config = (choice.registry ?? caches).getAliasConfig(choice.alias) as { readonly key?: unknown };
+  return config.key !== undefined;
+}

@@ -1,12 +1,14 @@
 import type { AnyCache } from "../registry.js";
-import type {
-  CacheChoice,
-  ChosenKey,
-  ChosenValue,
-  LooseChoice,
-  UntypedCache,
-  UntypedCacheMap,
+import {
+  choiceHasTemplate,
+  type CacheChoice,
+  type ChosenKey,
+  type ChosenValue,
+  type LooseChoice,
+  type UntypedCache,
+  type UntypedCacheMap,
 } from "./cache-choice.js";
+import type { TemplateKeyed } from "./call-key.js";
 import type { CachedControls } from "./controls.js";
 import { createEngine, plainFlow, type CachedOptions, type Flow } from "./engine.js";
 import type { AsyncFunction } from "./options.js";
@@ -20,13 +22,16 @@ export type CachedFunctionOptions<F extends AsyncFunction, C extends AnyCache, M
   Awaited<ReturnType<F>>,
   ChosenKey<C, M, A>
 > &
-  CacheChoice<C, M, A>;
+  CacheChoice<C, M, A> &
+  TemplateKeyed<F, ChosenKey<C, M, A>>;
 
 /**
  * Caches an async function's results (aiocache's `@cached`): a hit, `null` included, returns the
  * stored value; a miss calls `fn` and stores its result. A cache failure is reported to `onError`
  * and the call goes through; an error from `fn` propagates and nothing is stored. Called with only
- * options, it is a method decorator (the instance is left out of the key).
+ * options, it is a method decorator (the instance is left out of the key). Calls are keyed by `key`,
+ * else `keyBuilder`, else, when the cache has a key template, by their first argument (the
+ * template's parameters), else by the function's name and arguments.
  *
  * The result check sits in `F`'s constraint, not in the options: before TypeScript 6, a named
  * function expression is checked against the options before `F` is inferred.
@@ -60,7 +65,12 @@ export function wrapOrDecorate(
   }
   const fn = fnOrOptions;
   const settings = (options ?? {}) as LooseOptions & LooseChoice;
-  if (fn.name === "" && settings.key === undefined && settings.keyBuilder === undefined) {
+  if (
+    fn.name === "" &&
+    settings.key === undefined &&
+    settings.keyBuilder === undefined &&
+    !choiceHasTemplate(settings)
+  ) {
     throw new TypeError(`${wrapper}(): an anonymous function has no name to key its calls by; pass key or keyBuilder.`);
   }
   const engine = createEngine(fn, settings, "first-argument", () => fn.name, flow);

@@ -1,4 +1,4 @@
-import { cacheGetter, type LooseChoice } from "./cache-choice.js";
+import { cacheGetter, choiceHasTemplate, type LooseChoice } from "./cache-choice.js";
 import { keyMaker, type KeyOptions, type Receiver } from "./call-key.js";
 import { GuardedCache } from "./guarded.js";
 import type { CachedControls } from "./controls.js";
@@ -51,7 +51,10 @@ export function createEngine<A extends unknown[], R>(
   flow: Flow,
 ): Engine<A, R> {
   const store = new GuardedCache<R>(cacheGetter(options), options);
-  const keyOf = keyMaker(options, receiver, nameOf, (key) => store.cache.keyText(key));
+  const keyOf = keyMaker(options, receiver, nameOf, {
+    text: (key) => store.cache.keyText(key),
+    templated: choiceHasTemplate(options),
+  });
   const { skipCache } = options;
   const engine: Engine<A, R> = {
     kind: "cached",

@@ -55,6 +55,29 @@ describe("a key template's generated parameters", () => {
     caches.cached(async (id: number) => id, { alias: "plain", keyBuilder: (id: number) => ({ id }) });
   });
 
+  it("key a wrapped call by its first argument, the template's parameters, when there is no key or keyBuilder", () => {
+    const getUser = caches.cached(async (key: UsersKey) => ({ id: key.id, name: key.lang }), { alias: "users" });
+    expectTypeOf(getUser).parameter(0).toEqualTypeOf<UsersKey>();
+    cached(async (key: string | UsersKey) => ({ id: 1, name: typeof key === "string" ? key : key.lang }), {
+      alias: "users",
+      registry: caches,
+    });
+    caches.cachedStampede(async (key: UsersKey) => ({ id: key.id, name: "x" }), { alias: "users", lease: 5 });
+    // @ts-expect-error its first parameter is not the template's parameters: pass key or keyBuilder
+    caches.cached(loadUser, { alias: "users" });
+    // @ts-expect-error the same with the free function
+    cached(loadUser, { alias: "users", registry: caches });
+    // @ts-expect-error a function of no arguments needs a fixed key
+    caches.cached(async () => ({ id: 1, name: "x" }), { alias: "users" });
+    // Without a template, nothing changes: the function's name and arguments key its calls.
+    caches.cached(
+      async function count(id: number) {
+        return id;
+      },
+      { alias: "plain" },
+    );
+  });
+
   it("type the locks' keys by the cache's template", () => {
     const users = caches.get("users");
     expectTypeOf(new RedLock(users, { id: 1, lang: "en" }, 5).key).toEqualTypeOf<string>();

@@ -60,11 +60,19 @@ describe("key_version: schema", () => {
 
   it("hashes a referenced TypeScript type's structure, not its names or methods", async () => {
     const config = {
-      users: { cache: "redis", key_version: "schema", serializer: { class: "v8", type: { from: "./m.ts", name: "U" } } },
+      users: {
+        cache: "redis",
+        key_version: "schema",
+        serializer: { class: "v8", type: { from: "./m.ts", name: "U" } },
+      },
     };
     const version = async (source: string) => versions(await generated(config, { "m.ts": source }))["users"];
-    const base = await version("export interface U { id: string; at: Date; tags?: Tag[] }\ntype Tag = { name: string };");
-    expect(await version("/** doc */\nexport interface U { tags?: { name: string }[]; at: Date; id: string; go(): void }")).toBe(base);
+    const base = await version(
+      "export interface U { id: string; at: Date; tags?: Tag[] }\ntype Tag = { name: string };",
+    );
+    expect(
+      await version("/** doc */\nexport interface U { tags?: { name: string }[]; at: Date; id: string; go(): void }"),
+    ).toBe(base);
     expect(await version("export interface U { id: number; at: Date; tags?: { name: string }[] }")).not.toBe(base);
     expect(await version("export interface U { id: string; at: Date; tags: { name: string }[] }")).not.toBe(base);
   });
@@ -75,7 +83,9 @@ describe("key_version: schema", () => {
     expect(schemaShape(tree)).toBe('{"properties":{"children":{"items":{"$cycle":0},"type":"array"}},"type":"object"}');
     const titled = { type: "object", properties: { title: { type: "string" } } };
     expect(schemaShape(titled)).toContain('"title"');
-    expect(keyVersion("json", schemaShape(titled))).not.toBe(keyVersion("json", schemaShape({ type: "object", properties: {} })));
+    expect(keyVersion("json", schemaShape(titled))).not.toBe(
+      keyVersion("json", schemaShape({ type: "object", properties: {} })),
+    );
   });
 });
 
@@ -100,7 +110,9 @@ describe("the --check summary", () => {
     expect(await summary(at({ key_version: 3 }), at({ key_version: 4 }))).toEqual([
       "counters: key version 3 → 4 (old entries will be ignored)",
     ]);
-    expect(await summary(at({}), at({ key: "n:{id}" }))).toEqual(['counters: key "" → "n:{id}" (old entries will be ignored)']);
+    expect(await summary(at({}), at({ key: "n:{id}" }))).toEqual([
+      'counters: key "" → "n:{id}" (old entries will be ignored)',
+    ]);
     expect(await summary(at({ key_version: 1 }), at({ key_version: 1, serializer: { class: "msgpack" } }))).toEqual([
       "counters: serializer json → msgpack (stored values incompatible)",
       "counters: value type JsonValue → unknown (stored values incompatible)",

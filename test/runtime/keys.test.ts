@@ -3,10 +3,13 @@ import { randomUUID } from "node:crypto";
 import { describe, expect, inject, it } from "vitest";
 import {
   Cache,
+  CacheRegistry,
+  cached,
   ConfigError,
   InvalidKeyError,
   JsonSerializer,
   MemcachedCache,
+  multiCached,
   MemoryCache,
   RedisCache,
   SerializationError,
@@ -108,6 +111,52 @@ describe("key templates", () => {
     const plain = new MemoryCache();
     await expect(plain.get({ id: 1 } as never)).rejects.toThrow(/no key template, so its keys are strings/);
     expect(() => new MemoryCache({ keyTemplate: "user:{id" })).toThrow(ConfigError);
+  });
+});
+
+describe("wrappers of a cache with a key template", () => {
+  type Item = { readonly id: number };
+  const items = () => new MemoryCache<string, NoPlugins, Item>({ namespace: "n:", keyTemplate: "item:{id:number}" });
+
+  it("key each call by its first argument, the template's parameters, even for an anonymous function", async () => {
+    const cache = items();
+    const calls: number[] = [];
+    const getItem = cached(
+      async (item: Item) => {
+        calls.push(item.id);
+        return `item ${item.id}`;
+      },
+      { cache },
+    );
+    expect(getItem.keyFor({ id: 1 })).toBe("item:1");
+    expect([await getItem({ id: 1 }), await getItem({ id: 1 })]).toEqual(["item 1", "item 1"]);
+    expect(calls).toEqual([1]);
+    expect(await cache.get("item:1")).toBe("item 1");
+    await expect(getItem(5 as never)).rejects.toBeInstanceOf(InvalidKeyError);
+  });
+
+  it("do the same for an alias whose config declares the template, looked up as the wrapper is made", async () => {
+    const registry = new CacheRegistry({ items: { cache: "memory", namespace: "i:", key: "item:{id:number}" } });
+    const getItem = cached(async (item: Item) => `item ${item.id}`, { alias: "items", registry });
+    expect(await getItem({ id: 2 })).toBe("item 2");
+    expect(await registry.get("items").get("item:2")).toBe("item 2");
+    await registry.closeAll();
+  });
+
+  it("take the template's parameters from key or keyBuilder, in cached and multiCached", async () => {
+    const cache = items();
+    const fixed = cached(async () => "fixed", { cache, key: { id: 3 } });
+    const built = cached(async (id: number, label: string) => `${label} ${id}`, {
+      cache,
+      keyBuilder: (id) => ({ id: Number(id) }),
+    });
+    expect([await fixed(), await built(4, "four")]).toEqual(["fixed", "four 4"]);
+    const many = multiCached(async (ids: number[]) => Object.fromEntries(ids.map((id) => [id, `many ${id}`])), {
+      cache,
+      keyBuilder: (id) => ({ id: Number(id) }),
+    });
+    expect(await many([4, 5])).toEqual({ 4: "four 4", 5: "many 5" });
+    expect(await cache.multiGet(["item:3", "item:4", "item:5"])).toEqual(["fixed", "four 4", "many 5"]);
   });
 });
 

@@ -11,3 +11,5 @@ void users.get({ id: "42", lang: "en" }); // error: Type 'string' is not assigna
 void users.set({ id: 42, lang: "en", name: "x" }, { id: 42, name: "Ada" }); // error: 'name' does not exist in type 'UsersKey'
 void caches.get("plain").get({ id: 1 }); // error: is not assignable to parameter of type 'string'
 caches.cached(loadUser, { alias: "users", keyBuilder: (id: number) => ({ id }) }); // error: Type '{ id: number; }' is not assignable to type 'string | UsersKey'
+// Without key or keyBuilder, a call is keyed by its first argument, which must be the template's parameters.
+caches.cached(loadUser, { alias: "users" }); // error: Property 'keyBuilder' is missing
