@@ -173,6 +173,13 @@ describe("key versions", () => {
     });
     expect(templated.buildKey({ id: "a" })).toBe(`${namespace}v2024-06:user:a`);
   });
+
+  it('"schema" needs the version generate computed: the dynamic registry takes it as keyVersions', () => {
+    const config = { users: { cache: "memory", namespace: "u:", key_version: "schema" } };
+    expect(() => new CacheRegistry(config).get("users")).toThrow(/cachegen generate computes/);
+    const registry = new CacheRegistry(config, { keyVersions: { users: "0badcafe" } });
+    expect(registry.get("users").buildKey("k")).toBe("u:v0badcafe:k");
+  });
 });
 
 /** Each remote backend's caches on the test servers, by key version. */
