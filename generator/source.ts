@@ -16,6 +16,7 @@ import type { PendingProblem, Problem } from "./problems.js";
 import { inProcess, type Toolchain } from "./toolchain/toolchain.js";
 import { schemaResolver, type ReadFile } from "./types/schema-refs.js";
 import type { SchemaTypes } from "./types/schema-types.js";
+import { schemaKeyVersions } from "./types/key-version.js";
 import { tsRefChecker } from "./types/ts-refs.js";
 
 /** The input of {@link generateSource}. */
@@ -144,6 +145,7 @@ export async function generateSource(input: SourceInput): Promise<SourceResult> 
       schemaTypes: types,
       typeParameters: references.typeParameters,
       validators: validators.size > 0,
+      keyVersions: schemaKeyVersions(models, references),
       fingerprint: hash,
     }),
     declarations,

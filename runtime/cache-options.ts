@@ -24,6 +24,21 @@ export interface CacheOptions<V = unknown, P extends readonly BasePlugin[] = rea
   timeout?: Duration;
   /** Replaces the namespace + key layout. */
   keyBuilder?: KeyBuilder;
+  /**
+   * A key template, `user:{id:number}:{lang}`: keyed operations also take its parameters object
+   * and fill it in. Fixed by the config: the generated types follow it.
+   */
+  keyTemplate?: string;
+  /** A version every stored key carries as `v<version>:` before the key; changing it ignores old entries. */
+  keyVersion?: string | number;
+  /**
+   * What a read does with a stored value that fails to decode or to validate: `"error"` rejects,
+   * `"miss"` deletes it, reports it to the event and {@link onError}, and reads a miss.
+   * @default "error"
+   */
+  onBadValue?: BadValuePolicy;
+  /** Receives what the cache absorbed instead of failing a call (see {@link onBadValue}). @default a process warning, code `CACHEGEN_BAD_VALUE` */
+  onError?: AbsorbedErrorHandler;
   /** Encodes values for the store. Defaults per backend (memory: null, remote: json). */
   serializer?: Serializer<V>;
   /** Hooks run in list order around every operation. @default [] */
@@ -43,6 +58,20 @@ export interface CacheOptions<V = unknown, P extends readonly BasePlugin[] = rea
    */
   telemetry?: boolean | EventListener<OperationEvent>;
 }
+
+/** What a read does with a stored value it cannot read (the config's `on_bad_value`). */
+export type BadValuePolicy = "error" | "miss";
+
+/** Where an error the cache absorbed happened. */
+export interface AbsorbedErrorContext {
+  /** The registry alias of the cache, `undefined` for one built in code without one. */
+  readonly alias: string | undefined;
+  /** The stored key. */
+  readonly key: string;
+}
+
+/** Receives an error a cache absorbed; it must not throw. */
+export type AbsorbedErrorHandler = (error: unknown, context: AbsorbedErrorContext) => void;
 
 /** Options every operation accepts. */
 export interface OperationOptions {

@@ -15,7 +15,11 @@ import { telemetryListener } from "./telemetry/otel.js";
  * from the coordination layer: `increment` by compare-and-set where the store cannot add natively,
  * and `getOrSet`'s single flight and lease. Every backend's class extends it with its store.
  */
-export class Cache<V = unknown, P extends readonly BasePlugin[] = readonly BasePlugin[]> extends Pipeline<V, P> {
+export class Cache<V = unknown, P extends readonly BasePlugin[] = readonly BasePlugin[], K = string> extends Pipeline<
+  V,
+  P,
+  K
+> {
   declare readonly [overridesType]?: OverridesFrom<CacheOptions<V, P>>;
   readonly #flights = new SingleFlight<string, V>();
   readonly #counter: CounterFormat;
@@ -29,7 +33,7 @@ export class Cache<V = unknown, P extends readonly BasePlugin[] = readonly BaseP
    * Adds `delta` to an integer and returns the new value, creating the key at `delta`. The stored
    * counter stays readable by `get` with this cache's serializer.
    */
-  increment(key: string, delta = 1, options?: OperationOptions): Promise<number> {
+  increment(key: string | K, delta = 1, options?: OperationOptions): Promise<number> {
     if (!Number.isSafeInteger(delta))
       return Promise.reject(new TypeError(`increment delta must be an integer, got ${delta}`));
     if (this.disabled) return Promise.resolve(delta);
@@ -45,15 +49,17 @@ export class Cache<V = unknown, P extends readonly BasePlugin[] = readonly BaseP
    * Returns the cached value, or runs `loader` once, stores its result and returns it. Concurrent
    * callers in this process share one loader run; a loader error reaches them all and caches nothing.
    */
-  getOrSet(key: string, loader: () => V | Promise<V>, options?: GetOrSetOptions): Promise<V> {
+  getOrSet(key: string | K, loader: () => V | Promise<V>, options?: GetOrSetOptions): Promise<V> {
     if (this.disabled) return Promise.resolve().then(loader);
+    let text: string;
     let built: string;
     try {
-      built = this.buildKey(key, options?.namespace ?? this.namespace);
+      text = this.keyText(key);
+      built = this.buildKey(text, options?.namespace ?? this.namespace);
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.#flights.run(built, () => loadOnce(this, key, loader, options));
+    return this.#flights.run(built, () => loadOnce(this, text, loader, options));
   }
 
   /** Counters of other serializers: decoded and encoded like any value. */
@@ -69,5 +75,5 @@ export class Cache<V = unknown, P extends readonly BasePlugin[] = readonly BaseP
   }
 }
 
-/** Any cache, whatever its value type and plugins. */
-export type AnyCache = Cache<any>;
+/** Any cache, whatever its value type, plugins and key type. */
+export type AnyCache = Cache<any, readonly BasePlugin[], any>;

@@ -131,7 +131,8 @@ export class ValueValidationError extends CacheError {
         `does not match the alias's schema: ${list}. ` +
         (direction === "set"
           ? "Fix the value, or update serializer.schema and regenerate."
-          : "The stored value predates a schema change: delete the key or clear the namespace."),
+          : "The stored value predates a schema change: delete the key or clear the namespace " +
+            '(key_version: "schema" gives each schema its own keys; on_bad_value: "miss" drops such values).'),
     );
   }
 }

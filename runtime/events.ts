@@ -28,9 +28,12 @@ export interface OperationEvent {
   readonly hits: number | undefined;
   /** `hit` when every key was found, `miss` when one was not; `ok` or `error` for other operations. */
   readonly outcome: Outcome;
-  /** The error's `code` (`E_TIMEOUT`, `E_BACKEND`, …) when the outcome is `error`. */
+  /**
+   * The error's `code` (`E_TIMEOUT`, `E_BACKEND`, …) when the outcome is `error`; on a `miss`, the
+   * code of a bad stored value read as one (`E_SERIALIZE`, `E_VALUE_INVALID`: `on_bad_value: "miss"`).
+   */
   readonly errorCode: string | undefined;
-  /** The error itself when the outcome is `error`. */
+  /** The error itself, when {@link errorCode} is set. */
   readonly error: unknown;
   /** When the operation started, in epoch milliseconds (sub-millisecond precision). */
   readonly startTime: number;

@@ -21,3 +21,4 @@ export type { Duration } from "./duration.js";
 export { BUILTINS, backendName, pluginName, serializerName } from "./config/builtins.js";
 export type { BackendName, PluginName, SerializerName } from "./config/builtins.js";
 export { envKindAt } from "./config/env-kinds.js";
+export { KeyTemplate } from "./pipeline/key-template.js";

@@ -13,7 +13,11 @@ import { JsonSerializer } from "./serializers/json.js";
  * to JSON. TTLs are whole seconds: they round up, plus two seconds for memcached's coarse clock, so an
  * entry lives at least its TTL and at most two seconds more.
  */
-export class MemcachedCache<V = unknown, P extends readonly BasePlugin[] = readonly BasePlugin[]> extends Cache<V, P> {
+export class MemcachedCache<
+  V = unknown,
+  P extends readonly BasePlugin[] = readonly BasePlugin[],
+  K = string,
+> extends Cache<V, P, K> {
   /** Host of the first server. */
   readonly endpoint: string;
   /** Port of the first server. */

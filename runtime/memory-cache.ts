@@ -15,7 +15,11 @@ export interface MemoryCacheOptions<
 }
 
 /** An in-process cache. Each instance has its own storage; values stay across close(). */
-export class MemoryCache<V = unknown, P extends readonly BasePlugin[] = readonly BasePlugin[]> extends Cache<V, P> {
+export class MemoryCache<
+  V = unknown,
+  P extends readonly BasePlugin[] = readonly BasePlugin[],
+  K = string,
+> extends Cache<V, P, K> {
   /** The LRU bound, `undefined` when unbounded. */
   readonly maxSize: number | undefined;
   declare readonly [overridesType]?: OverridesFrom<MemoryCacheOptions<V, P>>;

@@ -1,7 +1,7 @@
 import type { CacheOptions } from "./cache-options.js";
 
 /** Options fixed by the config (and so by the generated types); `create()` cannot override them. */
-type Fixed = "serializer" | "plugins" | "validator" | "validate";
+type Fixed = "serializer" | "plugins" | "validator" | "validate" | "keyTemplate";
 
 /** The overrides `caches.create(alias, overrides)` accepts for a cache built from `O` options. */
 export type OverridesFrom<O> = Omit<O, Fixed>;

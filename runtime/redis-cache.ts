@@ -16,7 +16,11 @@ const hashTagged: KeyBuilder = (key, ns) => (ns === "" ? key : `${namespaceInKey
  * ioredis with auto-pipelining. ioredis is imported on first use. Keys are `namespace:key`, as in
  * aiocache; values default to JSON.
  */
-export class RedisCache<V = unknown, P extends readonly BasePlugin[] = readonly BasePlugin[]> extends Cache<V, P> {
+export class RedisCache<V = unknown, P extends readonly BasePlugin[] = readonly BasePlugin[], K = string> extends Cache<
+  V,
+  P,
+  K
+> {
   /** Host, as configured or from `url` (the first seed node for a cluster or sentinels). */
   readonly endpoint: string;
   /** Port, as configured or from `url` (the first seed node for a cluster or sentinels). */

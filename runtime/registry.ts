@@ -36,6 +36,8 @@ export interface RegistryOptions {
   readonly modules?: Readonly<Record<string, unknown>>;
   /** Precompiled value validators by alias. */
   readonly validators?: Readonly<Record<string, ValueValidator>>;
+  /** The key versions `cachegen generate` computed, by alias, for `key_version: "schema"`. */
+  readonly keyVersions?: Readonly<Record<string, string>>;
   /** Hash of the normalized config the registry was generated from. */
   readonly fingerprint?: string;
   /** The config's top-level `telemetry`: aliases that do not set their own report to OpenTelemetry. */
@@ -64,6 +66,7 @@ export class CacheRegistry<M = { readonly [alias: string]: Cache }, C = AliasMap
   readonly #instances = new Map<string, AnyCache>();
   readonly #modules: Readonly<Record<string, unknown>>;
   readonly #validators: Readonly<Record<string, ValueValidator>>;
+  readonly #keyVersions: Readonly<Record<string, string>>;
   #telemetry: boolean | undefined;
 
   constructor(config?: C, options: RegistryOptions = {}) {
@@ -71,6 +74,7 @@ export class CacheRegistry<M = { readonly [alias: string]: Cache }, C = AliasMap
     this.#telemetry = options.telemetry;
     this.#modules = options.modules ?? {};
     this.#validators = options.validators ?? {};
+    this.#keyVersions = options.keyVersions ?? {};
     if (config !== undefined) this.setConfig(config);
   }
 
@@ -146,6 +150,7 @@ export class CacheRegistry<M = { readonly [alias: string]: Cache }, C = AliasMap
     return buildCache(alias, this.#aliasConfig(alias), overrides, {
       modules: this.#modules,
       validator: this.#validators[alias],
+      keyVersion: Object.hasOwn(this.#keyVersions, alias) ? this.#keyVersions[alias] : undefined,
       telemetry: this.#telemetry,
     });
   }

@@ -1,5 +1,6 @@
 import { CacheRegistry } from "./registry.js";
-import type { AliasChoice, AliasValue } from "./wrappers/cache-choice.js";
+import type { AliasChoice, AliasKey, AliasValue } from "./wrappers/cache-choice.js";
+import type { TemplateKeyed } from "./wrappers/call-key.js";
 import { cached, type Cached } from "./wrappers/cached.js";
 import type { CachedOptions } from "./wrappers/engine.js";
 import {
@@ -28,44 +29,52 @@ export class TypedCacheRegistry<M, C> extends CacheRegistry<M, C> {
   /** {@link cached} with an alias of this registry; with only options, a method decorator. */
   cached<A extends keyof M & string, F extends AsyncFunction<AliasValue<M, A>>>(
     fn: F,
-    options: CachedOptions<Awaited<ReturnType<F>>> & KnownAlias<A>,
+    options: CachedOptions<Awaited<ReturnType<F>>, AliasKey<M, A>> & KnownAlias<A> & TemplateKeyed<F, AliasKey<M, A>>,
   ): Cached<F>;
   cached<F extends AsyncFunction<AliasValue<M, A>>, A extends string>(
     fn: F,
-    options: CachedOptions<Awaited<ReturnType<F>>> & AliasChoice<M, A>,
+    options: CachedOptions<Awaited<ReturnType<F>>, AliasKey<M, A>> &
+      AliasChoice<M, A> &
+      TemplateKeyed<F, AliasKey<M, A>>,
   ): Cached<F>;
-  cached<A extends string>(options: CachedOptions & AliasChoice<M, A>): CachingDecorator<AliasValue<M, A>>;
-  cached(...args: [AsyncFunction, CachedOptions] | [CachedOptions]): unknown {
+  cached<A extends string>(
+    options: CachedOptions<unknown, AliasKey<M, A>> & AliasChoice<M, A>,
+  ): CachingDecorator<AliasValue<M, A>>;
+  cached(...args: [AsyncFunction, object] | [object]): unknown {
     return (cached as Wrapper)(...this.#own(args));
   }
 
   /** {@link cachedStampede} with an alias of this registry; with only options, a method decorator. */
   cachedStampede<A extends keyof M & string, F extends AsyncFunction<AliasValue<M, A>>>(
     fn: F,
-    options: StampedeOptions<Awaited<ReturnType<F>>> & KnownAlias<A>,
+    options: StampedeOptions<Awaited<ReturnType<F>>, AliasKey<M, A>> & KnownAlias<A> & TemplateKeyed<F, AliasKey<M, A>>,
   ): Cached<F>;
   cachedStampede<F extends AsyncFunction<AliasValue<M, A>>, A extends string>(
     fn: F,
-    options: StampedeOptions<Awaited<ReturnType<F>>> & AliasChoice<M, A>,
+    options: StampedeOptions<Awaited<ReturnType<F>>, AliasKey<M, A>> &
+      AliasChoice<M, A> &
+      TemplateKeyed<F, AliasKey<M, A>>,
   ): Cached<F>;
-  cachedStampede<A extends string>(options: StampedeOptions & AliasChoice<M, A>): CachingDecorator<AliasValue<M, A>>;
-  cachedStampede(...args: [AsyncFunction, StampedeOptions] | [StampedeOptions]): unknown {
+  cachedStampede<A extends string>(
+    options: StampedeOptions<unknown, AliasKey<M, A>> & AliasChoice<M, A>,
+  ): CachingDecorator<AliasValue<M, A>>;
+  cachedStampede(...args: [AsyncFunction, object] | [object]): unknown {
     return (cachedStampede as Wrapper)(...this.#own(args));
   }
 
   /** {@link multiCached} with an alias of this registry; with only options, a method decorator. */
   multiCached<A extends keyof M & string, F extends MultiFunction<AliasValue<M, A>>>(
     fn: F,
-    options: MultiCachedSettings<F> & KnownAlias<A>,
+    options: MultiCachedSettings<F, AliasKey<M, A>> & KnownAlias<A>,
   ): MultiCached<F>;
   multiCached<F extends MultiFunction<AliasValue<M, A>>, A extends string>(
     fn: F,
-    options: MultiCachedSettings<F> & AliasChoice<M, A>,
+    options: MultiCachedSettings<F, AliasKey<M, A>> & AliasChoice<M, A>,
   ): MultiCached<F>;
   multiCached<A extends string>(
-    options: MultiCachedOptions & AliasChoice<M, A>,
+    options: MultiCachedOptions<unknown, unknown, AliasKey<M, A>> & AliasChoice<M, A>,
   ): MultiCachingDecorator<AliasValue<M, A>>;
-  multiCached(...args: [MultiFunction, MultiCachedOptions] | [MultiCachedOptions]): unknown {
+  multiCached(...args: [MultiFunction, object] | [object]): unknown {
     return (multiCached as Wrapper)(...this.#own(args));
   }
 

@@ -9,6 +9,8 @@ type Node = TsMorph.Node;
 
 interface AliasFacts {
   readonly model: AliasModel;
+  /** The version its stored keys carry: as written, or computed for `"schema"`; `"none"` without one. */
+  readonly keyVersion: string;
   /** The alias's `CacheValues` member. */
   readonly valueType: string;
   /** That type with every declaration it reaches, so a schema edit shows up. */
@@ -17,7 +19,8 @@ interface AliasFacts {
 
 /**
  * Compares two generated files alias by alias: additions and removals, backend, serializer and
- * value type changes (after which stored values are unreadable), TTL, timeout and namespace.
+ * value type changes (after which stored values are unreadable, unless the key version changes
+ * with them: then old entries are ignored), key template and version, TTL, timeout and namespace.
  * Both sides are read from the files themselves, so `--check` needs no other record of the past.
  */
 export function semanticChanges(before: string, after: string): SemanticChange[] {
@@ -35,15 +38,30 @@ export function semanticChanges(before: string, after: string): SemanticChange[]
       changes.push({ alias, change: "removed", incompatible: false });
       continue;
     }
+    // New keys leave old entries unread: a changed format is then no hazard, only a cold start.
+    const keyText = (facts: AliasFacts) => JSON.stringify(facts.model.config.key ?? "");
+    const newKeys = a.keyVersion !== b.keyVersion || keyText(a) !== keyText(b);
     const compare = (change: SemanticChange["change"], x: string, y: string, incompatible: boolean) => {
-      if (x !== y) changes.push({ alias, change, before: x, after: y, incompatible });
+      if (x === y) return;
+      changes.push({
+        alias,
+        change,
+        before: x,
+        after: y,
+        ...(incompatible && newKeys ? { incompatible: false, newKeys } : { incompatible }),
+      });
     };
+    const formats = changes.length;
     compare("backend", className(a.model.backend), className(b.model.backend), false);
     compare("serializer", className(a.model.serializer), className(b.model.serializer), true);
     if (a.valueShape !== b.valueShape) {
       const after = a.valueType === b.valueType ? `${b.valueType} (its declaration changed)` : b.valueType;
-      changes.push({ alias, change: "value type", before: a.valueType, after, incompatible: true });
+      compare("value type", a.valueType, after, true);
     }
+    compare("key", keyText(a), keyText(b), true);
+    // A version that changed with the format is said on the format's line; alone, it gets its own.
+    if (!changes.slice(formats).some((c) => c.newKeys === true))
+      compare("key version", a.keyVersion, b.keyVersion, true);
     // Compared as durations (600 and "10m" are the same TTL), shown as written ("10m → 1h").
     for (const [field, unset] of [
       ["ttl", "none"],
@@ -68,6 +86,11 @@ function describe(text: string): Map<string, AliasFacts> {
   );
   const initializer = file.getVariableDeclaration("config")?.getInitializer();
   const config = initializer === undefined ? {} : (plain(initializer) as Record<string, unknown>);
+  const registry = file.getVariableDeclaration("caches")?.getInitializer();
+  const options = registry !== undefined && Node.isNewExpression(registry) ? registry.getArguments()[1] : undefined;
+  const computed = ((options === undefined ? undefined : (plain(options) as Record<string, unknown>))?.[
+    "keyVersions"
+  ] ?? {}) as Record<string, string>;
   const declarations = new Map(
     [...file.getInterfaces(), ...file.getTypeAliases(), ...file.getEnums()].map((d) => [d.getName(), d.getText()]),
   );
@@ -79,7 +102,13 @@ function describe(text: string): Map<string, AliasFacts> {
   );
   for (const model of aliasModels(config)) {
     const valueType = values.get(model.name) ?? "unknown";
-    facts.set(model.name, { model, valueType, valueShape: withDeclarations(valueType, declarations) });
+    const version = model.keyVersion === "schema" ? computed[model.name] : model.keyVersion;
+    facts.set(model.name, {
+      model,
+      keyVersion: version === undefined ? "none" : String(version),
+      valueType,
+      valueShape: withDeclarations(valueType, declarations),
+    });
   }
   return facts;
 }

@@ -13,6 +13,7 @@ import {
   type SerializerName,
   type AliasConfig,
   type PluginConfig,
+  KeyTemplate,
 } from "cachegen/internal";
 
 /** User code named as `./path/to/module.ts#Export`, relative to the config file. */
@@ -54,6 +55,10 @@ export interface AliasModel {
   readonly ttl: number | null | string | undefined;
   readonly timeout: number | null | string | undefined;
   readonly namespace: string | undefined;
+  /** The parsed `key` template; `undefined` when keys are strings only. */
+  readonly key: KeyTemplate | undefined;
+  /** `key_version` as written: `"schema"` (computed by the generator), a number or a string. */
+  readonly keyVersion: string | number | undefined;
 }
 
 /** `./models.ts#User` → `{ from: "./models.ts", name: "User" }`. */
@@ -94,7 +99,15 @@ function aliasModel(name: string, config: AliasConfig): AliasModel {
     ttl: seconds(config.ttl),
     timeout: seconds(config.timeout),
     namespace: config.namespace,
+    key: config.key === undefined ? undefined : keyTemplate(config.key),
+    keyVersion: config.key_version,
   };
+}
+
+/** The parsed template; one with problems (which validation reports) counts as none. */
+function keyTemplate(text: string): KeyTemplate | undefined {
+  const parsed = KeyTemplate.parse(text);
+  return parsed instanceof KeyTemplate ? parsed : undefined;
 }
 
 /** Every module reference of an alias, in config order: backend, serializer, plugins, key_builder. */

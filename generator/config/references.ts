@@ -14,6 +14,8 @@ export interface References {
   readonly typeParameters: ReadonlyMap<string, number>;
   /** Every file the config references: schemas and TypeScript modules. */
   readonly files: ReadonlySet<string>;
+  /** Alias → the structure of its `serializer.type`, for aliases with `key_version: "schema"`. */
+  readonly typeShapes: ReadonlyMap<string, string>;
 }
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -32,6 +34,7 @@ export function checkReferences(
   const schemas = new Map<string, ResolvedSchema>();
   const typeParameters = new Map<string, number>();
   const files = new Set<string>();
+  const typeShapes = new Map<string, string>();
 
   const checkModule = (alias: string, { ref, kind, segments }: ModuleUse) => {
     const result = ts.check(ref.from, ref.name, kind, [alias, ...segments]);
@@ -58,10 +61,15 @@ export function checkReferences(
     if (model.type !== undefined) {
       const jsonSafe =
         model.serializer !== undefined && "builtin" in model.serializer && model.serializer.builtin === "json";
-      const result = ts.check(model.type.from, model.type.name, "type", [name, "serializer", "type"], { jsonSafe });
+      const shape = model.keyVersion === "schema";
+      const result = ts.check(model.type.from, model.type.name, "type", [name, "serializer", "type"], {
+        jsonSafe,
+        shape,
+      });
       problems.push(...result.problems);
       files.add(result.file);
+      if (result.shape !== undefined) typeShapes.set(name, result.shape);
     }
   }
-  return { problems, schemas, schemaTexts: resolveSchema.texts, typeParameters, files };
+  return { problems, schemas, schemaTexts: resolveSchema.texts, typeParameters, files, typeShapes };
 }

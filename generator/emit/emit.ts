@@ -45,6 +45,8 @@ export interface EmitInput {
   readonly imports: readonly UserImport[];
   /** Value type declarations (from schemas). */
   readonly declarations: string;
+  /** The key template parameter interfaces (see `keyTypes`). */
+  readonly keyDeclarations: string;
   /** The config object literal. */
   readonly config: string;
   /** Whether prettier should skip the config literal: true when it runs with its default options, which `literal` already follows. */
@@ -97,6 +99,7 @@ export function emitSource(input: EmitInput): string {
   const config = find(StructureKind.VariableStatement, "config");
   const configText = configStatement(config.node, input.config, input.configLaidOut);
   statements[config.index] = `\n${input.configLaidOut ? regions.final(configText) : regions.raw(configText)}`;
+  if (input.keyDeclarations !== "") statements.splice(config.index, 0, `\n${input.keyDeclarations}`);
   if (input.declarations !== "") statements.splice(config.index, 0, `\n${input.declarations}`);
   statements.splice(
     find(StructureKind.ImportDeclaration, "cachegen").index + 1,

@@ -4,6 +4,7 @@ import { moduleRefs, type AliasModel, type ClassRef, type ModuleRef } from "../c
 import { posixRelative } from "../paths.js";
 import type { SchemaTypes } from "../types/schema-types.js";
 import type { EmitInput, ImportName, UserImport } from "./emit.js";
+import { keyTypes, keyVersionsOption } from "./keys.js";
 import { literal } from "./literal.js";
 import { withValidators } from "./validator-module.js";
 
@@ -18,6 +19,8 @@ export interface PlanContext {
   readonly typeParameters: ReadonlyMap<string, number>;
   /** Whether some alias has a validator, so the file imports them from its sibling module. */
   readonly validators: boolean;
+  /** Alias → the version computed for its `key_version: "schema"`. */
+  readonly keyVersions: ReadonlyMap<string, string>;
   readonly fingerprint: string;
 }
 
@@ -50,6 +53,7 @@ export function plan(
   const taken = new Set([...RESERVED_NAMES, ...context.schemaTypes.names]);
   const imports = userImports(models, context, taken);
   const validators = context.validators ? unique("validators", taken) : undefined;
+  const keys = keyTypes(models, (name) => unique(name, taken));
 
   const aliases = models.map((model) => {
     const local = (ref: { from: string; name: string }) => imports.local(ref);
@@ -58,15 +62,18 @@ export function plan(
     // The tuple is explicit even when empty: that is what makes `plugins[0].stats` a compile error there.
     const pluginTuple = plugins.length > 0 ? `readonly [${plugins.join(", ")}]` : "NoPlugins";
     if (plugins.length === 0) use(pluginTuple);
+    // A key type argument only for aliases with a template: the others keep the default, `string`.
+    const key = keys.names.get(model.name);
+    const keyType = key === undefined ? [] : [key];
     let cacheType: string;
     if ("builtin" in model.backend) {
       const cls = BUILTINS.backends[model.backend.builtin].className;
       use(cls);
-      cacheType = `${cls}<${valueType}, ${pluginTuple}>`;
+      cacheType = `${cls}<${[valueType, pluginTuple, ...keyType].join(", ")}>`;
     } else {
       const ref = model.backend.module;
       const arity = context.typeParameters.get(ref.ref) ?? 0;
-      const args = [valueType, pluginTuple].slice(0, arity);
+      const args = [valueType, pluginTuple, ...keyType].slice(0, arity);
       cacheType = `${imports.local(ref)}${args.length > 0 ? `<${args.join(", ")}>` : ""}`;
     }
     return { name: model.name, valueType, cacheType };
@@ -86,6 +93,8 @@ export function plan(
   const options = [`fingerprint: ${JSON.stringify(context.fingerprint)}`];
   if (imports.modules.length > 0) options.push(`modules: { ${imports.modules.join(", ")} }`);
   if (validators !== undefined) options.push(validators === "validators" ? validators : `validators: ${validators}`);
+  const keyVersions = keyVersionsOption(context.keyVersions);
+  if (keyVersions !== undefined) options.push(keyVersions);
   // The config's top-level telemetry is no alias, so it reaches the registry as an option.
   if (context.config["telemetry"] === true) options.push("telemetry: true");
 
@@ -94,6 +103,7 @@ export function plan(
     imports: validators === undefined ? imports.list : withValidators(imports.list, context.outFile, validators),
     config,
     aliases,
+    keyDeclarations: keys.declarations,
     options: `{ ${options.join(", ")} }`,
   };
 }

@@ -6,6 +6,7 @@ import { posixRelative } from "../paths.js";
 import type { PendingProblem } from "../problems.js";
 import { tsMorph } from "../ts-morph.js";
 import { jsonUnsafe } from "./json-safety.js";
+import { typeShape } from "./type-shape.js";
 
 /** What a reference must name: a cache class, another class (`new`ed), a function, or a type. */
 export type RefKind = "cache" | "class" | "function" | "type";
@@ -17,11 +18,21 @@ export interface RefCheck {
   readonly typeParameters: number;
   /** The file the reference points at (watched by `--watch`). */
   readonly file: string;
+  /** For a type checked with `shape`: its structure (see `typeShape`). */
+  readonly shape?: string;
+}
+
+/** What else to check or compute for a type reference. */
+export interface TypeRefOptions {
+  /** The type must survive a JSON round trip. */
+  readonly jsonSafe?: boolean;
+  /** Compute the type's structure, for `key_version: "schema"`. */
+  readonly shape?: boolean;
 }
 
 /** Checks `./module.ts#Export` and `{ from, name }` references against the user's TypeScript. */
 export interface TsRefChecker {
-  check(from: string, name: string, kind: RefKind, segments: Segments, options?: { jsonSafe?: boolean }): RefCheck;
+  check(from: string, name: string, kind: RefKind, segments: Segments, options?: TypeRefOptions): RefCheck;
 }
 
 /**
@@ -72,8 +83,7 @@ export function tsRefChecker(configFile: string): TsRefChecker {
       const typeParameters = tsMorph().Node.isClassDeclaration(declaration)
         ? declaration.getTypeParameters().length
         : 0;
-      if (!options.jsonSafe) return { problems: [], typeParameters, file };
-      const unsafe = jsonUnsafe(declaration.getType(), name, declaration);
+      const unsafe = options.jsonSafe ? jsonUnsafe(declaration.getType(), name, declaration) : [];
       return {
         problems: unsafe.map((u) => ({
           segments,
@@ -81,6 +91,7 @@ export function tsRefChecker(configFile: string): TsRefChecker {
         })),
         typeParameters,
         file,
+        ...(options.shape ? { shape: typeShape(declaration.getType(), declaration) } : {}),
       };
     },
   };

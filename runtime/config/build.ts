@@ -30,6 +30,8 @@ import type { AliasConfig, PluginConfig, SerializerConfig } from "./types.js";
 export interface BuildContext {
   readonly modules?: Readonly<Record<string, unknown>>;
   readonly validator?: ValueValidator | undefined;
+  /** The key version `cachegen generate` computed for `key_version: "schema"`. */
+  readonly keyVersion?: string | undefined;
   /** The config's top-level `telemetry`: the default of aliases that do not set their own. */
   readonly telemetry?: boolean | undefined;
 }
@@ -97,6 +99,10 @@ function aliasOptions(alias: string, config: AliasConfig, context: BuildContext)
       options["validate"] = (value as SerializerConfig).validate;
     } else if (field === "plugins") {
       options["plugins"] = (value as PluginConfig[]).map((p, i) => plugin(alias, i, p, context));
+    } else if (field === "key") {
+      options["keyTemplate"] = value;
+    } else if (field === "key_version") {
+      options["keyVersion"] = value === "schema" ? schemaVersion(alias, context) : value;
     } else if (field !== "cache") {
       options[camelCase(field)] = withEnv(value, backend, [alias, field]);
     }
@@ -116,6 +122,20 @@ function withEnv(value: unknown, backend: BackendName | "module", segments: Segm
   return Object.fromEntries(
     Object.entries(value).map(([key, child]) => [key, withEnv(child, backend, [...segments, key])]),
   );
+}
+
+/** The computed version `key_version: "schema"` stands for; only the generator can compute it. */
+function schemaVersion(alias: string, context: BuildContext): string {
+  if (context.keyVersion !== undefined) return context.keyVersion;
+  throw new ConfigError([
+    {
+      path: `${alias}.key_version`,
+      segments: [alias, "key_version"],
+      message:
+        'key_version "schema" is a hash of the value type that cachegen generate computes; use the generated ' +
+        "caches, or a number or string here (with the dynamic registry, pass the generated keyVersions option)",
+    },
+  ]);
 }
 
 function serializer(alias: string, config: SerializerConfig, context: BuildContext): Serializer {

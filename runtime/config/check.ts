@@ -1,5 +1,7 @@
 import type { ConfigProblem } from "../errors.js";
+import { KeyTemplate } from "../pipeline/key-template.js";
 import { backendName, serializerName } from "./builtins.js";
+import { parseEnvRef } from "./env.js";
 import { formatPath, type Segments } from "./problems.js";
 import type { AliasConfig } from "./types.js";
 
@@ -46,5 +48,17 @@ export function aliasProblems(alias: string, config: AliasConfig): ConfigProblem
   if (config.servers !== undefined && (config.endpoint !== undefined || config.port !== undefined)) {
     report(["servers"], "use either servers or endpoint/port, not both");
   }
+  if (config.key !== undefined) {
+    for (const problem of keyTemplateProblems(config.key)) report(["key"], problem);
+  }
   return problems;
+}
+
+/** What is wrong with a key template as written: nothing, or each problem. */
+function keyTemplateProblems(text: string): readonly string[] {
+  if (parseEnvRef(text) !== undefined) {
+    return ["a key template shapes the generated types, so it cannot be read from the environment; write it out"];
+  }
+  const parsed = KeyTemplate.parse(text);
+  return parsed instanceof KeyTemplate ? [] : parsed.problems.map((p) => `key template ${JSON.stringify(text)}: ${p}`);
 }

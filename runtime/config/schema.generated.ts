@@ -55,6 +55,15 @@ export const schema = {
         "key_builder": {
           "$ref": "#/definitions/keyBuilder"
         },
+        "key": {
+          "$ref": "#/definitions/keyTemplate"
+        },
+        "key_version": {
+          "$ref": "#/definitions/keyVersion"
+        },
+        "on_bad_value": {
+          "$ref": "#/definitions/onBadValue"
+        },
         "serializer": {
           "$ref": "#/definitions/serializer"
         },
@@ -276,6 +285,30 @@ export const schema = {
     "keyBuilder": {
       "$ref": "#/definitions/moduleRef",
       "description": "./module.ts#fn, a function (key, namespace) => string."
+    },
+    "keyTemplate": {
+      "type": "string",
+      "description": "Key template, e.g. \"user:{id:number}:{lang}\": keyed operations also take the parameters object ({ id: 42, lang: \"en\" }) and build the key from the template's text. Parameter types: string (default) or number; {{ and }} are literal braces."
+    },
+    "keyVersion": {
+      "description": "A version every stored key carries (v<version>:key): \"schema\" for a hash of the value type computed by cachegen generate, or a number, or up to 32 letters, digits, dots, dashes and underscores, to bump by hand. Old entries are then ignored and age out by TTL.",
+      "anyOf": [
+        {
+          "type": "integer",
+          "minimum": 0
+        },
+        {
+          "type": "string",
+          "pattern": "^[A-Za-z0-9._-]{1,32}$"
+        }
+      ]
+    },
+    "onBadValue": {
+      "description": "What a read does with a stored value that fails to decode or validate: error (reject, the default) or miss (delete it, report it, and read a miss, so getOrSet reloads).",
+      "enum": [
+        "error",
+        "miss"
+      ]
     },
     "serializer": {
       "type": "object",
@@ -500,6 +533,15 @@ export const schema = {
         "key_builder": {
           "$ref": "#/definitions/keyBuilder"
         },
+        "key": {
+          "$ref": "#/definitions/keyTemplate"
+        },
+        "key_version": {
+          "$ref": "#/definitions/keyVersion"
+        },
+        "on_bad_value": {
+          "$ref": "#/definitions/onBadValue"
+        },
         "serializer": {
           "$ref": "#/definitions/serializer"
         },
@@ -533,6 +575,15 @@ export const schema = {
         },
         "key_builder": {
           "$ref": "#/definitions/keyBuilder"
+        },
+        "key": {
+          "$ref": "#/definitions/keyTemplate"
+        },
+        "key_version": {
+          "$ref": "#/definitions/keyVersion"
+        },
+        "on_bad_value": {
+          "$ref": "#/definitions/onBadValue"
         },
         "serializer": {
           "$ref": "#/definitions/serializer"
@@ -651,6 +702,15 @@ export const schema = {
         "key_builder": {
           "$ref": "#/definitions/keyBuilder"
         },
+        "key": {
+          "$ref": "#/definitions/keyTemplate"
+        },
+        "key_version": {
+          "$ref": "#/definitions/keyVersion"
+        },
+        "on_bad_value": {
+          "$ref": "#/definitions/onBadValue"
+        },
         "serializer": {
           "$ref": "#/definitions/serializer"
         },
@@ -717,6 +777,15 @@ export const schema = {
         },
         "key_builder": {
           "$ref": "#/definitions/keyBuilder"
+        },
+        "key": {
+          "$ref": "#/definitions/keyTemplate"
+        },
+        "key_version": {
+          "$ref": "#/definitions/keyVersion"
+        },
+        "on_bad_value": {
+          "$ref": "#/definitions/onBadValue"
         },
         "serializer": {
           "$ref": "#/definitions/serializer"

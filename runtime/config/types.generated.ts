@@ -21,6 +21,9 @@ export type Alias = {
    * ./module.ts#fn, a function (key, namespace) => string.
    */
   key_builder?: string;
+  key?: KeyTemplate;
+  key_version?: KeyVersion;
+  on_bad_value?: OnBadValue;
   serializer?: Serializer;
   plugins?: Plugins;
   telemetry?: Telemetry;
@@ -75,6 +78,27 @@ export type Namespace = string;
  * via the `definition` "envRef".
  */
 export type EnvRef = string;
+/**
+ * Key template, e.g. "user:{id:number}:{lang}": keyed operations also take the parameters object ({ id: 42, lang: "en" }) and build the key from the template's text. Parameter types: string (default) or number; {{ and }} are literal braces.
+ *
+ * This interface was referenced by `CachegenConfig`'s JSON-Schema
+ * via the `definition` "keyTemplate".
+ */
+export type KeyTemplate = string;
+/**
+ * A version every stored key carries (v<version>:key): "schema" for a hash of the value type computed by cachegen generate, or a number, or up to 32 letters, digits, dots, dashes and underscores, to bump by hand. Old entries are then ignored and age out by TTL.
+ *
+ * This interface was referenced by `CachegenConfig`'s JSON-Schema
+ * via the `definition` "keyVersion".
+ */
+export type KeyVersion = number | string;
+/**
+ * What a read does with a stored value that fails to decode or validate: error (reject, the default) or miss (delete it, report it, and read a miss, so getOrSet reloads).
+ *
+ * This interface was referenced by `CachegenConfig`'s JSON-Schema
+ * via the `definition` "onBadValue".
+ */
+export type OnBadValue = "error" | "miss";
 /**
  * null, string, json, v8 (pickle), msgpack; an aiocache class name; or ./module.ts#Export.
  *
@@ -313,6 +337,9 @@ export interface MemoryAlias {
    * ./module.ts#fn, a function (key, namespace) => string.
    */
   key_builder?: string;
+  key?: KeyTemplate;
+  key_version?: KeyVersion;
+  on_bad_value?: OnBadValue;
   serializer?: Serializer;
   plugins?: Plugins;
   telemetry?: Telemetry;
@@ -340,6 +367,9 @@ export interface RedisAlias {
    * ./module.ts#fn, a function (key, namespace) => string.
    */
   key_builder?: string;
+  key?: KeyTemplate;
+  key_version?: KeyVersion;
+  on_bad_value?: OnBadValue;
   serializer?: Serializer;
   plugins?: Plugins;
   telemetry?: Telemetry;
@@ -421,6 +451,9 @@ export interface MemcachedAlias {
    * ./module.ts#fn, a function (key, namespace) => string.
    */
   key_builder?: string;
+  key?: KeyTemplate;
+  key_version?: KeyVersion;
+  on_bad_value?: OnBadValue;
   serializer?: Serializer;
   plugins?: Plugins;
   telemetry?: Telemetry;
@@ -472,6 +505,9 @@ export interface CustomAlias {
    * ./module.ts#fn, a function (key, namespace) => string.
    */
   key_builder?: string;
+  key?: KeyTemplate;
+  key_version?: KeyVersion;
+  on_bad_value?: OnBadValue;
   serializer?: Serializer;
   plugins?: Plugins;
   telemetry?: Telemetry;

@@ -4,6 +4,9 @@ import type { Pipeline } from "../pipeline/pipeline.js";
 
 type ValueOf<C> = C extends { get(key: string): Promise<infer V | undefined> } ? V : unknown;
 
+/** What a key of cache `C` may be: a string, or its key template's parameters. */
+type KeyOf<C> = C extends Pipeline<any, any, infer K> ? string | K : string;
+
 /**
  * Read, compute, then write only if nobody wrote in between (aiocache's `OptimisticLock`). Nothing
  * is held while computing; a lost race is an {@link OptimisticLockError} to retry on. Memcached
@@ -15,12 +18,12 @@ export class OptimisticLock<C extends Pipeline<any>, V = ValueOf<C>> {
   /** What `read()` saw: the version, or `undefined` for an absent key; `null` before any read. */
   #seen: CasVersion | undefined | null = null;
 
-  constructor(
-    cache: C,
-    readonly key: string,
-    options: OperationOptions = {},
-  ) {
+  /** The key as the lock was given it. */
+  readonly key: KeyOf<C>;
+
+  constructor(cache: C, key: KeyOf<NoInfer<C>>, options: OperationOptions = {}) {
     this.#cache = cache;
+    this.key = key;
     this.#options = options;
   }
 
@@ -39,7 +42,7 @@ export class OptimisticLock<C extends Pipeline<any>, V = ValueOf<C>> {
     if (this.#seen === null)
       throw new TypeError(`OptimisticLock(${JSON.stringify(this.key)}): call read() before cas()`);
     const written = await this.#cache.setIfVersion(this.key, value, this.#seen, { ...this.#options, ...options });
-    if (!written) throw new OptimisticLockError(this.key);
+    if (!written) throw new OptimisticLockError(this.#cache.keyText(this.key));
     return true;
   }
 }

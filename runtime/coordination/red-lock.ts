@@ -5,8 +5,8 @@ import type { OperationOptions } from "../cache-options.js";
 import { leaseMillis, toMillis, type Duration } from "../duration.js";
 import type { Pipeline } from "../pipeline/pipeline.js";
 
-/** What a lock needs of a cache: its lease primitives. */
-export type LeaseStore = Pick<Pipeline<any>, "acquireLease" | "releaseLease">;
+/** What a lock needs of a cache whose keys are `string | K`: its lease primitives, and the key as text. */
+export type LeaseStore<K = string> = Pick<Pipeline<any, any, K>, "acquireLease" | "releaseLease" | "keyText">;
 
 /** Options of {@link RedLock.acquire}. */
 export interface AcquireOptions {
@@ -15,27 +15,28 @@ export interface AcquireOptions {
 }
 
 /**
- * A lease lock on `key + "-lock"` (aiocache's layout), in any cache whose backend has the atomic
+ * A lease lock on `key + "-lock"` (aiocache's layout; a key template's parameters are written into
+ * the template first), in any cache whose backend has the atomic
  * primitives (memory, Redis, memcached). Acquire is add-if-absent with the lease as TTL; release is
  * compare-and-delete on this lock's random owner token, so an owner whose lease ran out never
  * deletes the next owner's lock. It is a lease, not a fencing token: see the README.
  */
-export class RedLock implements AsyncDisposable {
+export class RedLock<K = string> implements AsyncDisposable {
   /** The cache key of the lock entry (before namespace). */
   readonly key: string;
   /** This lock's owner token, stored as the lock entry's value. */
   readonly owner = randomUUID();
   /** The lease in milliseconds. */
   readonly leaseMs: number;
-  readonly #cache: LeaseStore;
+  readonly #cache: LeaseStore<K>;
   readonly #options: OperationOptions;
   /** When the last successful acquire was sent (epoch ms): the lease runs from then, at the latest. */
   #acquiredAt: number | undefined;
 
-  constructor(cache: LeaseStore, key: string, lease: Duration, options: OperationOptions = {}) {
+  constructor(cache: LeaseStore<K>, key: string | NoInfer<K>, lease: Duration, options: OperationOptions = {}) {
     const ms = leaseMillis(lease);
     this.#cache = cache;
-    this.key = `${key}-lock`;
+    this.key = `${cache.keyText(key)}-lock`;
     this.leaseMs = ms;
     // Only where the lock lives and how long a call may take matter; ttl and the like do not apply.
     this.#options = { namespace: options.namespace, timeout: options.timeout };

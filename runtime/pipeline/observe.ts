@@ -33,6 +33,8 @@ export function observe(observation: Observation): boolean {
 /** One operation being watched: what its event will say besides the outcome, which it is told. */
 export class Watch implements Reporter {
   readonly #start = performance.now();
+  /** The first bad stored value the operation read as a miss (`onBadValue: "miss"`). */
+  #bad: unknown;
 
   constructor(
     readonly observation: Observation,
@@ -41,11 +43,19 @@ export class Watch implements Reporter {
     readonly keyCount: number,
   ) {}
 
+  /** Tells the event that a stored value failed to decode or validate and was read as a miss. */
+  badValue(error: unknown): void {
+    this.#bad ??= error;
+  }
+
   /** Builds the event and hands it to the listeners and the channel's subscribers. */
   report(result: unknown, error: unknown, failed: boolean): void {
     const duration = performance.now() - this.#start;
     const { observation, op, keyCount } = this;
     const hits = op === "get" ? (result === undefined ? 0 : 1) : op === "multiGet" ? countHits(result) : undefined;
+    // A bad value read as a miss is no failure, but its event names it as one would.
+    const noted = failed || this.#bad !== undefined;
+    const cause = failed ? error : this.#bad;
     const event: OperationEvent = {
       alias: observation.alias,
       backend: observation.backend,
@@ -53,8 +63,8 @@ export class Watch implements Reporter {
       keyCount,
       hits,
       outcome: failed ? "error" : hits === undefined ? "ok" : hits === keyCount ? "hit" : "miss",
-      errorCode: failed ? errorCode(error) : undefined,
-      error,
+      errorCode: noted ? errorCode(cause) : undefined,
+      error: cause,
       startTime: epochMs(this.#start),
       duration,
     };
@@ -71,7 +81,7 @@ export async function hooked<R>(
   observation: Observation,
   hooks: OperationHooks,
   context: HookContext,
-  call: () => MaybePromise<R>,
+  call: (watch: Watch | undefined) => MaybePromise<R>,
   settle: (result: MaybePromise<R>) => Promise<R>,
 ): Promise<R> {
   for (const hook of hooks.pre) await hook(context);
@@ -80,7 +90,7 @@ export async function hooked<R>(
   const start = performance.now();
   let result: R;
   try {
-    result = await settle(call());
+    result = await settle(call(watch));
   } catch (error) {
     watch?.report(undefined, error, true);
     throw error;
@@ -93,7 +103,7 @@ export async function hooked<R>(
 }
 
 /** The keys an operation touched: its built keys, or its one key, or none (clear, raw). */
-export function keyCount(key: string | undefined, keys: readonly string[]): number {
+export function keyCount(key: unknown, keys: readonly string[]): number {
   return keys.length > 0 ? keys.length : key === undefined ? 0 : 1;
 }
 

@@ -67,10 +67,9 @@ export function openTelemetry(options: TelemetryOptions = {}): EventListener<Ope
         },
         otel.context.active(),
       );
-      if (event.outcome === "error") {
-        if (event.error instanceof Error) span.recordException(event.error);
-        span.setStatus({ code: STATUS_ERROR, message: event.errorCode });
-      }
+      // A bad stored value read as a miss is recorded on the span, which still succeeded.
+      if (event.error instanceof Error) span.recordException(event.error);
+      if (event.outcome === "error") span.setStatus({ code: STATUS_ERROR, message: event.errorCode });
       span.end(event.startTime + event.duration);
     });
   }

@@ -14,6 +14,18 @@ export type AliasValue<M, A extends string> = A extends keyof M ? ValueOf<M[A]> 
  */
 export type ChosenValue<C, M, A extends string> = ValueOf<C> & AliasValue<M, A>;
 
+/**
+ * What cache `C` takes as a key: a string, or also its key template's parameters. Read off one
+ * method, which costs far less than inferring the cache class's type arguments.
+ */
+export type KeyArg<C> = C extends { keyText(key: infer K): string } ? K : string;
+
+/** What alias `A` of `M` takes as a key; `string` for an alias `M` lacks. */
+export type AliasKey<M, A extends string> = A extends keyof M ? KeyArg<M[A]> : string;
+
+/** What the chosen cache takes as a key (the side of the choice not taken adds only `string`). */
+export type ChosenKey<C, M, A extends string> = KeyArg<C> | AliasKey<M, A>;
+
 /** An alias of `M`, checked: a wrong name fails with a sentence naming it and the nearest aliases. */
 export interface AliasChoice<M, A extends string> {
   alias: CheckedAlias<A, M>;
@@ -52,4 +64,15 @@ export function cacheGetter(choice: LooseChoice): () => AnyCache {
   const registry = choice.registry ?? caches;
   registry.getAliasConfig(alias);
   return () => registry.get(alias);
+}
+
+/**
+ * Whether the chosen cache has a key template, as a wrapper is made (the alias's config as written,
+ * or the instance's option); its calls are then keyed by their first argument.
+ */
+export function choiceHasTemplate(choice: LooseChoice): boolean {
+  if (choice.cache !== undefined) return choice.cache.keyTemplate !== undefined;
+  if (choice.alias === undefined) return false;
+  const config = (choice.registry ?? caches).getAliasConfig(choice.alias) as { readonly key?: unknown };
+  return config.key !== undefined;
 }

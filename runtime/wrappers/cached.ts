@@ -1,5 +1,14 @@
 import type { AnyCache } from "../registry.js";
-import type { CacheChoice, ChosenValue, LooseChoice, UntypedCache, UntypedCacheMap } from "./cache-choice.js";
+import {
+  choiceHasTemplate,
+  type CacheChoice,
+  type ChosenKey,
+  type ChosenValue,
+  type LooseChoice,
+  type UntypedCache,
+  type UntypedCacheMap,
+} from "./cache-choice.js";
+import type { TemplateKeyed } from "./call-key.js";
 import type { CachedControls } from "./controls.js";
 import { createEngine, plainFlow, type CachedOptions, type Flow } from "./engine.js";
 import type { AsyncFunction } from "./options.js";
@@ -10,15 +19,19 @@ export type Cached<F extends AsyncFunction> = F & CachedControls<Parameters<F>, 
 
 /** Options of `cached(fn, options)`: settings plus the cache, typed by what `fn` returns. */
 export type CachedFunctionOptions<F extends AsyncFunction, C extends AnyCache, M, A extends string> = CachedOptions<
-  Awaited<ReturnType<F>>
+  Awaited<ReturnType<F>>,
+  ChosenKey<C, M, A>
 > &
-  CacheChoice<C, M, A>;
+  CacheChoice<C, M, A> &
+  TemplateKeyed<F, ChosenKey<C, M, A>>;
 
 /**
  * Caches an async function's results (aiocache's `@cached`): a hit, `null` included, returns the
  * stored value; a miss calls `fn` and stores its result. A cache failure is reported to `onError`
  * and the call goes through; an error from `fn` propagates and nothing is stored. Called with only
- * options, it is a method decorator (the instance is left out of the key).
+ * options, it is a method decorator (the instance is left out of the key). Calls are keyed by `key`,
+ * else `keyBuilder`, else, when the cache has a key template, by their first argument (the
+ * template's parameters), else by the function's name and arguments.
  *
  * The result check sits in `F`'s constraint, not in the options: before TypeScript 6, a named
  * function expression is checked against the options before `F` is inferred.
@@ -30,26 +43,34 @@ export function cached<
   A extends string = string,
 >(fn: F, options: CachedFunctionOptions<F, C, M, A>): Cached<F>;
 export function cached<C extends AnyCache = UntypedCache, M = UntypedCacheMap, A extends string = string>(
-  options: CachedOptions & CacheChoice<C, M, A>,
+  options: CachedOptions<unknown, ChosenKey<C, M, A>> & CacheChoice<C, M, A>,
 ): CachingDecorator<ChosenValue<C, M, A>>;
-export function cached(fnOrOptions: AsyncFunction | CachedOptions, options?: CachedOptions): unknown {
+export function cached(fnOrOptions: AsyncFunction | LooseOptions, options?: LooseOptions): unknown {
   return wrapOrDecorate("cached", plainFlow, fnOrOptions, options);
 }
+
+/** The options as the implementation sees them: the overloads checked the key's type. */
+type LooseOptions = CachedOptions<unknown, unknown>;
 
 /** The shared body of `cached` and `cachedStampede`: wrap a function, or make a method decorator. */
 export function wrapOrDecorate(
   wrapper: string,
   flow: Flow,
-  fnOrOptions: AsyncFunction | CachedOptions,
-  options: CachedOptions | undefined,
+  fnOrOptions: AsyncFunction | LooseOptions,
+  options: LooseOptions | undefined,
 ): unknown {
   if (typeof fnOrOptions !== "function") {
-    const settings = fnOrOptions as CachedOptions & LooseChoice;
+    const settings = fnOrOptions as LooseOptions & LooseChoice;
     return methodDecorator((fn, nameOf) => createEngine(fn, settings, "this", nameOf, flow));
   }
   const fn = fnOrOptions;
-  const settings = (options ?? {}) as CachedOptions & LooseChoice;
-  if (fn.name === "" && settings.key === undefined && settings.keyBuilder === undefined) {
+  const settings = (options ?? {}) as LooseOptions & LooseChoice;
+  if (
+    fn.name === "" &&
+    settings.key === undefined &&
+    settings.keyBuilder === undefined &&
+    !choiceHasTemplate(settings)
+  ) {
     throw new TypeError(`${wrapper}(): an anonymous function has no name to key its calls by; pass key or keyBuilder.`);
   }
   const engine = createEngine(fn, settings, "first-argument", () => fn.name, flow);

@@ -1,11 +1,11 @@
-import { cacheGetter, type LooseChoice } from "./cache-choice.js";
+import { cacheGetter, choiceHasTemplate, type LooseChoice } from "./cache-choice.js";
 import { keyMaker, type KeyOptions, type Receiver } from "./call-key.js";
 import { GuardedCache } from "./guarded.js";
 import type { CachedControls } from "./controls.js";
 import { callSwitches, REFRESH, type CacheSwitches, type WrapperOptions } from "./options.js";
 
-/** Settings of `cached` and `cachedStampede`, whatever their cache choice. */
-export interface CachedOptions<R = unknown> extends WrapperOptions, KeyOptions {
+/** Settings of `cached` and `cachedStampede`, whatever their cache choice; `K` is what the cache takes as a key. */
+export interface CachedOptions<R = unknown, K = string> extends WrapperOptions, KeyOptions<K> {
   /** Results for which this returns true are returned but not stored (aiocache's `skip_cache_func`). */
   skipCache?: (result: R) => boolean;
 }
@@ -45,13 +45,16 @@ export interface Engine<A extends unknown[] = unknown[], R = unknown> {
 /** Builds the engine of one wrapped function or method. */
 export function createEngine<A extends unknown[], R>(
   fn: (this: unknown, ...args: A) => Promise<R>,
-  options: CachedOptions<R> & LooseChoice,
+  options: CachedOptions<R, unknown> & LooseChoice,
   receiver: Receiver,
   nameOf: (self: unknown) => string,
   flow: Flow,
 ): Engine<A, R> {
   const store = new GuardedCache<R>(cacheGetter(options), options);
-  const keyOf = keyMaker(options, receiver, nameOf);
+  const keyOf = keyMaker(options, receiver, nameOf, {
+    text: (key) => store.cache.keyText(key),
+    templated: choiceHasTemplate(options),
+  });
   const { skipCache } = options;
   const engine: Engine<A, R> = {
     kind: "cached",

@@ -2,6 +2,7 @@ import type { AnyCache } from "../registry.js";
 import {
   cacheGetter,
   type CacheChoice,
+  type ChosenKey,
   type ChosenValue,
   type LooseChoice,
   type UntypedCache,
@@ -24,18 +25,22 @@ export type KeyOfResult<T> = T extends ReadonlyMap<infer K, unknown> ? K : keyof
 /** The value type of a result. */
 export type ValueOfResult<T> = T extends ReadonlyMap<unknown, infer V> ? V : T[keyof T];
 
-/** Settings of `multiCached`; `K` and `V` are the key and value types of the function's result. */
-export interface MultiCachedOptions<K = unknown, V = unknown> extends WrapperOptions {
+/**
+ * Settings of `multiCached`; `K` and `V` are the key and value types of the function's result,
+ * `CK` what the cache takes as a key (a string, or also its key template's parameters).
+ */
+export interface MultiCachedOptions<K = unknown, V = unknown, CK = string> extends WrapperOptions {
   /**
    * Which argument holds the keys: its position, or a property of the first argument when the
    * function takes an options object (aiocache's `keys_from_attr`). @default 0
    */
   keysArg?: number | string;
   /**
-   * The cache key of one requested key (`this` is the call's receiver); used as is, the cache
-   * adds its namespace once. @default the key itself when a string, else its stable serialization
+   * The cache key of one requested key (`this` is the call's receiver), or its key template's
+   * parameters; used as is, the cache adds its namespace once.
+   * @default the key itself when a string, else its stable serialization
    */
-  keyBuilder?: (key: K, ...args: any[]) => string;
+  keyBuilder?: (key: K, ...args: any[]) => CK;
   /** Values for which this returns true are returned but not stored. */
   skipCache?: (value: V) => boolean;
   /** The result's shape when every key is a hit and the function is not called. @default "record" */
@@ -46,9 +51,10 @@ export interface MultiCachedOptions<K = unknown, V = unknown> extends WrapperOpt
 type ReturnsFor<T> = T extends ReadonlyMap<unknown, unknown> ? { returns: "map" } : { returns?: "record" };
 
 /** The settings of `multiCached(fn, settings)`, typed by the function's result; the cache choice aside. */
-export type MultiCachedSettings<F extends MultiFunction> = MultiCachedOptions<
+export type MultiCachedSettings<F extends MultiFunction, CK = string> = MultiCachedOptions<
   KeyOfResult<ResultOf<F>>,
-  ValueOfResult<ResultOf<F>>
+  ValueOfResult<ResultOf<F>>,
+  CK
 > &
   ReturnsFor<ResultOf<F>>;
 
@@ -58,7 +64,7 @@ export type MultiCachedFunctionOptions<
   C extends AnyCache,
   M,
   A extends string,
-> = MultiCachedSettings<F> & CacheChoice<C, M, A>;
+> = MultiCachedSettings<F, ChosenKey<C, M, A>> & CacheChoice<C, M, A>;
 
 /** A standard method decorator for batch methods whose values the chosen cache (storing `V`) can hold. */
 export type MultiCachingDecorator<V> = <This, F extends (this: This, ...args: any[]) => Promise<MultiResult<V>>>(
@@ -82,25 +88,28 @@ export function multiCached<
   A extends string = string,
 >(fn: F, options: MultiCachedFunctionOptions<F, C, M, A>): MultiCached<F>;
 export function multiCached<C extends AnyCache = UntypedCache, M = UntypedCacheMap, A extends string = string>(
-  options: MultiCachedOptions & CacheChoice<C, M, A>,
+  options: MultiCachedOptions<unknown, unknown, ChosenKey<C, M, A>> & CacheChoice<C, M, A>,
 ): MultiCachingDecorator<ChosenValue<C, M, A>>;
-export function multiCached(fnOrOptions: MultiFunction | MultiCachedOptions, options?: MultiCachedOptions): unknown {
+export function multiCached(fnOrOptions: MultiFunction | LooseOptions, options?: LooseOptions): unknown {
   if (typeof fnOrOptions !== "function") {
-    const settings = fnOrOptions as MultiCachedOptions & LooseChoice;
+    const settings = fnOrOptions as LooseOptions & LooseChoice;
     return methodDecorator((fn) => batchEngine(fn, settings));
   }
   return wrapFunction(fnOrOptions, batchEngine(fnOrOptions, options ?? {}));
 }
 
-function batchEngine(
-  fn: (this: unknown, ...args: never[]) => Promise<unknown>,
-  options: MultiCachedOptions & LooseChoice,
-) {
+/** The options as the implementation sees them: the overloads checked the types. */
+type LooseOptions = MultiCachedOptions<unknown, unknown, unknown>;
+
+function batchEngine(fn: (this: unknown, ...args: never[]) => Promise<unknown>, options: LooseOptions & LooseChoice) {
   const store = new GuardedCache<unknown>(cacheGetter(options), options);
   const keysArg = options.keysArg ?? 0;
   const { keyBuilder, skipCache } = options;
-  const keyOf = (self: unknown, key: unknown, args: readonly unknown[]) =>
-    keyBuilder !== undefined ? keyBuilder.call(self, key, ...args) : typeof key === "string" ? key : stableKey(key);
+  const keyOf = (self: unknown, key: unknown, args: readonly unknown[]): string => {
+    if (keyBuilder === undefined) return typeof key === "string" ? key : stableKey(key);
+    const built = keyBuilder.call(self, key, ...args);
+    return typeof built === "string" ? built : store.cache.keyText(built);
+  };
   const requestedKeys = (args: readonly unknown[]) => [...new Set(readKeys(args, keysArg))];
   const keysFor = (self: unknown, args: readonly unknown[]) => requestedKeys(args).map((key) => keyOf(self, key, args));
   const engine = {

@@ -3,7 +3,7 @@ import { RedLock } from "../coordination/red-lock.js";
 import { leaseMillis, type Duration } from "../duration.js";
 import type { AnyCache } from "../registry.js";
 import { SingleFlight } from "../single-flight.js";
-import type { CacheChoice, ChosenValue, UntypedCache, UntypedCacheMap } from "./cache-choice.js";
+import type { CacheChoice, ChosenKey, ChosenValue, UntypedCache, UntypedCacheMap } from "./cache-choice.js";
 import type { Cached, CachedFunctionOptions } from "./cached.js";
 import { wrapOrDecorate } from "./cached.js";
 import { plainFlow, type CachedOptions, type CallSteps, type Flow } from "./engine.js";
@@ -11,7 +11,7 @@ import type { AsyncFunction } from "./options.js";
 import type { CachingDecorator } from "./wrap.js";
 
 /** Settings of `cachedStampede`: those of `cached`, plus the lease. */
-export interface StampedeOptions<R = unknown> extends CachedOptions<R> {
+export interface StampedeOptions<R = unknown, K = string> extends CachedOptions<R, K> {
   /** How long one caller may compute before others stop waiting and compute too. @default 2 */
   lease?: Duration;
 }
@@ -31,9 +31,12 @@ export function cachedStampede<
   A extends string = string,
 >(fn: F, options: CachedFunctionOptions<F, C, M, A> & { lease?: Duration }): Cached<F>;
 export function cachedStampede<C extends AnyCache = UntypedCache, M = UntypedCacheMap, A extends string = string>(
-  options: StampedeOptions & CacheChoice<C, M, A>,
+  options: StampedeOptions<unknown, ChosenKey<C, M, A>> & CacheChoice<C, M, A>,
 ): CachingDecorator<ChosenValue<C, M, A>>;
-export function cachedStampede(fnOrOptions: AsyncFunction | StampedeOptions, options?: StampedeOptions): unknown {
+export function cachedStampede(
+  fnOrOptions: AsyncFunction | StampedeOptions<unknown, unknown>,
+  options?: StampedeOptions<unknown, unknown>,
+): unknown {
   const settings = typeof fnOrOptions === "function" ? options : fnOrOptions;
   return wrapOrDecorate("cachedStampede", stampedeFlow(settings?.lease ?? DEFAULT_LEASE), fnOrOptions, options);
 }

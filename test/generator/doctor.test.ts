@@ -158,6 +158,21 @@ describe("which aliases share a store", () => {
     ]);
   });
 
+  it("compares where keys begin: after the key version, with a key template's leading text", () => {
+    const ns = (more: object) => redis({ namespace: "n", ...more });
+    expect(findings({ x: ns({ key: "user:{id}" }), y: ns({ key: "org:{id}", serializer: { class: "v8" } }) })).toEqual(
+      [],
+    );
+    expect(findings({ x: ns({}), y: ns({ key: "user:{id}" }) })).toEqual(["x.namespace overlapping-namespaces"]);
+    expect(findings({ x: ns({ key_version: 1 }), y: ns({ key_version: 2, serializer: { class: "v8" } }) })).toEqual([]);
+    expect(findings({ x: ns({}), y: ns({ key_version: 1 }) })).toEqual(["x.namespace overlapping-namespaces"]);
+    // "schema" versions hash the serializer: equal only with the same one, so never a conflict.
+    const schema = (serializer: string) => ns({ key_version: "schema", serializer: { class: serializer } });
+    expect(findings({ x: schema("json"), y: schema("msgpack") })).toEqual([]);
+    const [finding] = diagnose(aliasModels({ x: ns({}), y: ns({ key_version: 1, key: "user:{id}" }) }));
+    expect(finding?.message).toContain('"x" key "v1:user:1" and "y" key "user:1" are the same Redis key "n:v1:user:1"');
+  });
+
   it("names at most three other aliases on the store", () => {
     const config = Object.fromEntries(["a", "b", "c", "d", "e"].map((n) => [n, redis({ namespace: n })]));
     const [finding] = diagnose(aliasModels({ ...config, flat: { cache: "redis" } }));
@@ -202,6 +217,10 @@ describe("memcached key limits", () => {
     expect(memcachedKeyFindings("a", "", numbers)[0]?.message).toContain("reach 275 bytes");
     // A string parameter has no bound: the runtime refuses each key that is too long.
     expect(codes("", template("x".repeat(200), { name: "s", type: "string" }))).toEqual([]);
+    // So does the key version's segment, v<version>: after the namespace.
+    const fits = template("x".repeat(200), number("id"));
+    expect(memcachedKeyFindings("a", "n:", fits, 0)).toEqual([]);
+    expect(memcachedKeyFindings("a", "n:", fits, 30).map((f) => f.code)).toEqual(["memcached-key-too-long"]);
     // The namespace and its generation suffix count too.
     expect(codes("n".repeat(200), template("x".repeat(25), number("id")))).toEqual(["a.key memcached-key-too-long"]);
   });

@@ -38,8 +38,11 @@ function hover(marker: string): string {
 
 describe("hover over the generated API", () => {
   it("caches.get(alias) shows the alias's cache type", () => {
-    expect(hover("sessions =")).toBe("const sessions: RedisCache<Session, NoPlugins>");
-    expect(hover('get("sessions")')).toContain('get<"sessions">(alias: "sessions"): RedisCache<Session, NoPlugins>');
+    // The third argument is what keys may be: `string` without a key template, else also its parameters.
+    expect(hover("sessions =")).toBe("const sessions: RedisCache<Session, NoPlugins, string>");
+    expect(hover('get("sessions")')).toContain(
+      'get<"sessions">(alias: "sessions"): RedisCache<Session, NoPlugins, string>',
+    );
   });
 
   it("the registry shows its two type names, not the config expanded", () => {

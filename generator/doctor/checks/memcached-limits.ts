@@ -1,17 +1,10 @@
-import { generationKey, INVALID_KEY, MAX_KEY_BYTES } from "cachegen/internal";
+import { generationKey, INVALID_KEY, MAX_KEY_BYTES, type KeyTemplate as ParsedTemplate } from "cachegen/internal";
 import type { PendingFinding } from "../finding.js";
 import type { KeyspaceAlias } from "../keyspace.js";
 import { isEnvRef } from "../stores.js";
 
-/** One piece of a key template: fixed text, or a parameter filled in at each call. */
-export type KeyPart = string | { readonly name: string; readonly type: "string" | "number" };
-
 /** A parsed key template: `user:{id:number}:{lang}` is `["user:", id (number), ":", lang (string)]`. */
-export interface KeyTemplate {
-  /** As written in the config, for messages. */
-  readonly text: string;
-  readonly parts: readonly KeyPart[];
-}
+export type KeyTemplate = Pick<ParsedTemplate, "text" | "parts">;
 
 /** The longest text of a JavaScript number: `String(-0.0000012345678901234567)`. */
 const NUMBER_MAX_BYTES = 25;
@@ -24,7 +17,7 @@ const GENERATION_MIN_BYTES = 2;
 export function memcachedKeys(aliases: readonly KeyspaceAlias[]): PendingFinding[] {
   return aliases
     .filter((a) => a.store?.backend === "memcached")
-    .flatMap((a) => memcachedKeyFindings(a.name, a.namespace));
+    .flatMap((a) => memcachedKeyFindings(a.name, a.namespace, a.model.key, a.version.bytes));
 }
 
 /**
@@ -34,7 +27,12 @@ export function memcachedKeys(aliases: readonly KeyspaceAlias[]): PendingFinding
  * unknown until run time. A string parameter has no bound: the runtime refuses each bad key before
  * sending it, so only what the template itself fixes is reported.
  */
-export function memcachedKeyFindings(alias: string, namespace: string, template?: KeyTemplate): PendingFinding[] {
+export function memcachedKeyFindings(
+  alias: string,
+  namespace: string,
+  template?: KeyTemplate,
+  versionBytes = 0,
+): PendingFinding[] {
   if (isEnvRef(namespace)) return [];
   const findings: PendingFinding[] = [];
   const fails = `so every operation of "${alias}" fails`;
@@ -57,11 +55,16 @@ export function memcachedKeyFindings(alias: string, namespace: string, template?
       hint: `shorten the namespace to well under ${room} bytes, leaving room for the keys themselves`,
     });
   }
-  if (template !== undefined) findings.push(...templateFindings(alias, namespace, template));
+  if (template !== undefined) findings.push(...templateFindings(alias, namespace, template, versionBytes));
   return findings;
 }
 
-function templateFindings(alias: string, namespace: string, template: KeyTemplate): PendingFinding[] {
+function templateFindings(
+  alias: string,
+  namespace: string,
+  template: KeyTemplate,
+  versionBytes: number,
+): PendingFinding[] {
   const shown = JSON.stringify(template.text);
   const fixed = template.parts.filter((p) => typeof p === "string");
   const params = template.parts.filter((p) => typeof p !== "string");
@@ -75,7 +78,7 @@ function templateFindings(alias: string, namespace: string, template: KeyTemplat
       },
     ];
   }
-  const base = bytes(namespace) + fixed.reduce((sum, text) => sum + bytes(text), 0);
+  const base = bytes(namespace) + versionBytes + fixed.reduce((sum, text) => sum + bytes(text), 0);
   const numbers = params.filter((p) => p.type === "number").length;
   const least = base + numbers + (namespace === "" ? 0 : GENERATION_MIN_BYTES);
   const most =

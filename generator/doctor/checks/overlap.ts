@@ -41,7 +41,7 @@ export function overlappingNamespaces(aliases: readonly KeyspaceAlias[]): Pendin
 function overlap(outer: StoredAlias, inner: StoredAlias, store: SharedStore): PendingFinding {
   const rest = inner.prefix!.slice(outer.prefix!.length);
   const redis = outer.store.backend === "redis";
-  const same = `"${outer.name}" key "${rest}1" and "${inner.name}" key "1" are the same ${redis ? "Redis" : "memcached"} key "${inner.prefix!}1"`;
+  const same = `"${outer.name}" key "${outer.lead}${rest}1" and "${inner.name}" key "${inner.lead}1" are the same ${redis ? "Redis" : "memcached"} key "${inner.prefix!}1"`;
   const consequence = redis
     ? `, and ${outer.name}.clear() deletes ${inner.name}'s entries too`
     : " (cachegen keeps them apart only while the namespaces' generations differ; aiocache does not at all)";
