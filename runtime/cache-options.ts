@@ -16,8 +16,10 @@ export type ValueValidator = ((value: unknown) => boolean) & {
 };
 
 /** Options every cache accepts, whatever its backend. */
-export interface CacheOptions<V = unknown, P extends readonly BasePlugin[] = readonly BasePlugin[]>
-  extends ProductionOptions {
+export interface CacheOptions<
+  V = unknown,
+  P extends readonly BasePlugin[] = readonly BasePlugin[],
+> extends ProductionOptions {
   /** Key prefix. Memory and memcached use `ns + key`, Redis `ns + ":" + key`. @default "" */
   namespace?: string;
   /** Default TTL for writes; `0`/`null` means no expiry. @default null */

@@ -34,7 +34,12 @@ export class Cache<V = unknown, P extends readonly BasePlugin[] = readonly BaseP
   readonly #tiered: boolean;
   readonly #flow: FlowCache<V>;
 
-  constructor(backend: Backend, serializer: Serializer<V>, options: CacheOptions<V, P> = {}, parts: StoreParts = IN_PROCESS) {
+  constructor(
+    backend: Backend,
+    serializer: Serializer<V>,
+    options: CacheOptions<V, P> = {},
+    parts: StoreParts = IN_PROCESS,
+  ) {
     super(backend, serializer, options, telemetryListener(options.telemetry));
     this.#counter = this.serializer.decimalIntegers ? DECIMAL_COUNTER : this.#decodedCounter();
     const { settings, active } = tiersSettings(
@@ -75,7 +80,9 @@ export class Cache<V = unknown, P extends readonly BasePlugin[] = readonly BaseP
   override get(key: string, options?: GetOptions<V>): Promise<V | undefined> {
     if (!this.#tiered) return super.get(key, options);
     const read = this.#tiers.get(key, options);
-    return options?.default === undefined ? read : read.then((value) => (value === undefined ? options.default : value));
+    return options?.default === undefined
+      ? read
+      : read.then((value) => (value === undefined ? options.default : value));
   }
 
   override multiGet(keys: readonly string[], options?: OperationOptions): Promise<(V | undefined)[]> {
@@ -83,7 +90,9 @@ export class Cache<V = unknown, P extends readonly BasePlugin[] = readonly BaseP
   }
 
   override set(key: string, value: V, options?: SetOptions): Promise<true> {
-    return this.#tiered ? this.#tiers.set(key, value, options) : this.#untagged(options, () => super.set(key, value, options));
+    return this.#tiered
+      ? this.#tiers.set(key, value, options)
+      : this.#untagged(options, () => super.set(key, value, options));
   }
 
   override multiSet(pairs: readonly (readonly [string, V])[], options?: SetOptions): Promise<true> {
@@ -93,7 +102,9 @@ export class Cache<V = unknown, P extends readonly BasePlugin[] = readonly BaseP
   }
 
   override add(key: string, value: V, options?: SetOptions): Promise<true> {
-    return this.#tiered ? this.#tiers.set(key, value, options, "add") : this.#untagged(options, () => super.add(key, value, options));
+    return this.#tiered
+      ? this.#tiers.set(key, value, options, "add")
+      : this.#untagged(options, () => super.add(key, value, options));
   }
 
   override delete(key: string, options?: OperationOptions): Promise<0 | 1> {
@@ -166,7 +177,8 @@ export class Cache<V = unknown, P extends readonly BasePlugin[] = readonly BaseP
 
   /** Writes of a plain cache: tags need the alias's `tags`, which makes it tiered. */
   #untagged(options: SetOptions | undefined, write: () => Promise<true>): Promise<true> {
-    if (options?.tags !== undefined && options.tags.length > 0) return Promise.reject(this.#tiers.untagged(options.tags));
+    if (options?.tags !== undefined && options.tags.length > 0)
+      return Promise.reject(this.#tiers.untagged(options.tags));
     return write();
   }
 

@@ -1,7 +1,8 @@
 /** One change between two generated files that matters to whoever runs the caches. */
 export interface SemanticChange {
   readonly alias: string;
-  readonly change: "added" | "removed" | "backend" | "serializer" | "value type" | "ttl" | "timeout" | "namespace";
+  readonly change:
+    "added" | "removed" | "backend" | "serializer" | "value type" | "ttl" | "timeout" | "namespace" | "layout";
   readonly before?: string;
   readonly after?: string;
   /** Values stored under the old file cannot be read under the new one. */

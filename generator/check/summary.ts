@@ -1,4 +1,5 @@
 import type * as TsMorph from "ts-morph";
+import { usesEnvelope } from "../../runtime/serializers/envelope.js";
 import { aliasModels, type AliasModel, type ClassRef } from "../config/model.js";
 import { tsMorph } from "../ts-morph.js";
 import type { SemanticChange } from "./change.js";
@@ -13,11 +14,14 @@ interface AliasFacts {
   readonly valueType: string;
   /** That type with every declaration it reaches, so a schema edit shows up. */
   readonly valueShape: string;
+  /** How values are stored: plain (aiocache-readable) or in an envelope (grace, eager_refresh, tags). */
+  readonly layout: string;
 }
 
 /**
- * Compares two generated files alias by alias: additions and removals, backend, serializer and
- * value type changes (after which stored values are unreadable), TTL, timeout and namespace.
+ * Compares two generated files alias by alias: additions and removals, backend, serializer,
+ * value type and layout changes (after which stored values are unreadable), TTL, timeout and
+ * namespace.
  * Both sides are read from the files themselves, so `--check` needs no other record of the past.
  */
 export function semanticChanges(before: string, after: string): SemanticChange[] {
@@ -44,6 +48,7 @@ export function semanticChanges(before: string, after: string): SemanticChange[]
       const after = a.valueType === b.valueType ? `${b.valueType} (its declaration changed)` : b.valueType;
       changes.push({ alias, change: "value type", before: a.valueType, after, incompatible: true });
     }
+    compare("layout", a.layout, b.layout, true);
     compare("ttl", String(a.model.ttl ?? "none"), String(b.model.ttl ?? "none"), false);
     compare("timeout", String(a.model.timeout ?? "default"), String(b.model.timeout ?? "default"), false);
     compare("namespace", JSON.stringify(a.model.namespace ?? ""), JSON.stringify(b.model.namespace ?? ""), false);
@@ -71,7 +76,13 @@ function describe(text: string): Map<string, AliasFacts> {
   );
   for (const model of aliasModels(config)) {
     const valueType = values.get(model.name) ?? "unknown";
-    facts.set(model.name, { model, valueType, valueShape: withDeclarations(valueType, declarations) });
+    const aliasConfig = (config[model.name] ?? {}) as Record<string, unknown>;
+    facts.set(model.name, {
+      model,
+      valueType,
+      valueShape: withDeclarations(valueType, declarations),
+      layout: usesEnvelope(aliasConfig, "config") ? "envelope" : "plain",
+    });
   }
   return facts;
 }

@@ -83,7 +83,8 @@ export async function getOrSetWithPolicy<V>(
     found = tiers.localCopy(built);
   }
   const now = Date.now();
-  const load = () => cache.loads.run(built, () => loadAndStore(cache, key, built, loader, options, policy, found, down));
+  const load = () =>
+    cache.loads.run(built, () => loadAndStore(cache, key, built, loader, options, policy, found, down));
   if (found !== undefined && isFresh(found, now)) {
     if (refreshDue(found, policy, now) && !down) load().catch(() => undefined);
     return found.value;
@@ -108,7 +109,7 @@ export async function getOrSetWithPolicy<V>(
 }
 
 /** Past the eager-refresh point of its lifetime. */
-function refreshDue(entry: EnvelopeEntry<unknown>, policy: Policy, now: number): boolean {
+function refreshDue(entry: EnvelopeEntry, policy: Policy, now: number): boolean {
   if (policy.eager === undefined || entry.expiresAt === undefined) return false;
   return now >= entry.createdAt + policy.eager * (entry.expiresAt - entry.createdAt);
 }
@@ -127,9 +128,7 @@ async function loadAndStore<V>(
   const controller = new AbortController();
   const hard = policy.hardMs;
   const abort =
-    hard === undefined
-      ? undefined
-      : setTimeout(() => controller.abort(loaderTimeout(key, hard)), hard).unref();
+    hard === undefined ? undefined : setTimeout(() => controller.abort(loaderTimeout(key, hard)), hard).unref();
   const run = new LoaderRun(previous?.value, controller.signal, options?.ttl, options?.tags);
   const createdAt = Date.now();
   let value: V;
@@ -142,7 +141,13 @@ async function loadAndStore<V>(
   if (run.skipped || value === undefined || down) return value;
   const ttlMs = run.ttl === options?.ttl ? cache.ttlOf(options) : toMillis(run.ttl, "ttl");
   try {
-    await cache.tiers.store(key, value, { createdAt, ttlMs, tags: run.tags }, options, options?.circuitBreaker !== false);
+    await cache.tiers.store(
+      key,
+      value,
+      { createdAt, ttlMs, tags: run.tags },
+      options,
+      options?.circuitBreaker !== false,
+    );
   } catch (error) {
     // The value is good; a store that cannot keep it now is no reason to withhold it.
     if (!isAvailabilityError(error)) throw error;

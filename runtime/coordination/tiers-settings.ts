@@ -37,7 +37,9 @@ export function tiersSettings<V>(
   objects: boolean,
 ): { readonly settings: TiersSettings; readonly active: boolean } {
   const alias = options.alias;
-  const remoteOnly = (["local", "bus", "circuitBreaker"] as const).filter((f) => options[f] !== undefined && options[f] !== false);
+  const remoteOnly = (["local", "bus", "circuitBreaker"] as const).filter(
+    (f) => options[f] !== undefined && options[f] !== false,
+  );
   if (parts.probe === undefined && remoteOnly.length > 0) {
     throw new ConfigError(
       remoteOnly.map((field) => ({
@@ -57,16 +59,22 @@ export function tiersSettings<V>(
           ttlMs: toMillis(options.local.ttl, "local.ttl") ?? DEFAULT_LOCAL_TTL_MS,
         });
   const settings: TiersSettings = {
-    layout: new EntryLayout(layout, codec, objects, alias) as EntryLayout<unknown>,
+    layout: new EntryLayout(layout, codec, objects, alias),
     policy,
     breaker: breakMs === null ? undefined : { breakMs, probe: parts.probe! },
     local,
     bus: busSettings(options, parts),
     tagStore: options.tags === true ? parts.tagStore(options.namespace ?? "") : undefined,
-    tagCheckMs: toMillis(options.tagCheckInterval, "tagCheckInterval") ?? (options.tagCheckInterval === undefined ? DEFAULT_TAG_CHECK_MS : 0),
+    tagCheckMs:
+      toMillis(options.tagCheckInterval, "tagCheckInterval") ??
+      (options.tagCheckInterval === undefined ? DEFAULT_TAG_CHECK_MS : 0),
   };
   const active =
-    layout === "envelope" || local !== undefined || settings.bus !== undefined || breakMs !== null || policy.jitterMs > 0;
+    layout === "envelope" ||
+    local !== undefined ||
+    settings.bus !== undefined ||
+    breakMs !== null ||
+    policy.jitterMs > 0;
   return { settings, active };
 }
 
@@ -75,12 +83,14 @@ function busSettings<V>(options: CacheOptions<V>, parts: StoreParts): TiersSetti
   if (bus === undefined || bus === false) return undefined;
   const config = bus === true ? {} : bus;
   const given = config.transport;
-  const transport = given === undefined ? parts.transport : typeof given === "function" ? given : () => Promise.resolve(given);
+  const transport =
+    given === undefined ? parts.transport : typeof given === "function" ? given : () => Promise.resolve(given);
   if (transport === undefined) {
     throw new ConfigError([
       {
         path: "bus",
-        message: "the bus travels over Redis pub/sub: a memcached alias names the Redis alias to use (\"bus\": \"<redis alias>\")",
+        message:
+          'the bus travels over Redis pub/sub: a memcached alias names the Redis alias to use ("bus": "<redis alias>")',
       },
     ]);
   }

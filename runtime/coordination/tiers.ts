@@ -51,7 +51,7 @@ export interface TiersSettings {
 }
 
 /** An entry is fresh until its logical expiry, unless marked stale. */
-export function isFresh(entry: EnvelopeEntry<unknown>, now: number): boolean {
+export function isFresh(entry: EnvelopeEntry, now: number): boolean {
   return !entry.stale && (entry.expiresAt === undefined || now < entry.expiresAt);
 }
 
@@ -153,7 +153,9 @@ export class Tiers<V> {
     return this.#tracked(
       this.#access.run("get", [key, options], options, key, NO_KEYS, (k, ns) => {
         const now = Date.now();
-        return after(this.lookup(k, ns, false), (entry) => (entry !== undefined && isFresh(entry, now) ? entry.value : undefined));
+        return after(this.lookup(k, ns, false), (entry) =>
+          entry !== undefined && isFresh(entry, now) ? entry.value : undefined,
+        );
       }),
     );
   }
@@ -174,7 +176,7 @@ export class Tiers<V> {
           );
           const stored = await this.#filled(remote, epoch);
           const entries = await Promise.all(
-            missing.map((i, j) => this.#checked(this.layout.decode(built[i]!, stored[j]))),
+            missing.map((i, j) => Promise.resolve(this.#checked(this.layout.decode(built[i]!, stored[j])))),
           );
           missing.forEach((i, j) => {
             found[i] = entries[j];
@@ -192,7 +194,13 @@ export class Tiers<V> {
     this.#use();
     return this.#tracked(
       this.#access.run(op, [key, value, options], options, key, NO_KEYS, (k, ns) =>
-        this.write(k, ns, value, { createdAt: Date.now(), ttlMs: this.#access.ttlOf(options), tags: options?.tags }, op),
+        this.write(
+          k,
+          ns,
+          value,
+          { createdAt: Date.now(), ttlMs: this.#access.ttlOf(options), tags: options?.tags },
+          op,
+        ),
       ),
     );
   }
@@ -209,7 +217,13 @@ export class Tiers<V> {
         await this.#ensureTags(meta.tags, createdAt);
         const entries = pairs.map(([, value]) => this.#entry(value, meta));
         if (this.policy.jitterMs > 0) {
-          await Promise.all(built.map((k, i) => this.#access.backend.set(k, this.layout.encode(k, entries[i]!), this.#physical(entries[i]!), ns)));
+          await Promise.all(
+            built.map((k, i) =>
+              Promise.resolve(
+                this.#access.backend.set(k, this.layout.encode(k, entries[i]!), this.#physical(entries[i]!), ns),
+              ),
+            ),
+          );
         } else {
           const encoded = built.map((k, i) => [k, this.layout.encode(k, entries[i]!)] as const);
           await this.#access.backend.multiSet(encoded, this.#physical(entries[0]!), ns);
@@ -497,6 +511,7 @@ export class Tiers<V> {
   }
 
   #report(event: "up" | "down" | "recover", reason: string, bus: Bus): void {
-    if (busChannel.hasSubscribers) busChannel.publish({ alias: this.#access.alias, channel: bus.channel, event, reason });
+    if (busChannel.hasSubscribers)
+      busChannel.publish({ alias: this.#access.alias, channel: bus.channel, event, reason });
   }
 }
