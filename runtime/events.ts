@@ -65,13 +65,18 @@ export interface BreakerEvent {
   readonly previous: "closed" | "open" | "half-open";
 }
 
-/** A bus's change of state (`up`, `down`) or a recovery (`recover`: the local tier was cleared). */
+/**
+ * A bus's change of state (`up`, `down`), a recovery (`recover`: the local tier was cleared), or a
+ * peer's invalidation applied to the local tier (`message`).
+ */
 export interface BusEvent {
   readonly alias: string | undefined;
   readonly channel: string;
-  readonly event: "up" | "down" | "recover";
-  /** Why: the transport's reason, or `reconnect` / `gap` for a recovery. */
+  readonly event: "up" | "down" | "recover" | "message";
+  /** Why: the transport's reason, `reconnect` / `gap` for a recovery, the message's `op`. */
   readonly reason: string;
+  /** The invalidation, for `message`: its built keys, or tags and time. */
+  readonly invalidation?: unknown;
 }
 
 /** A plain stored value read by an alias that stores envelopes (it was written before the alias changed layout). */

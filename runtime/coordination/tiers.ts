@@ -2,7 +2,7 @@ import { after, type Backend, type MaybePromise, type TtlMs } from "../backends/
 import type { BusTransport } from "../backends/bus-transport.js";
 import type { OperationOptions, SetOptions } from "../cache-options.js";
 import { BackendError, KeyExistsError } from "../errors.js";
-import { breakerChannel, busChannel } from "../events.js";
+import { breakerChannel, busChannel, type BusEvent } from "../events.js";
 import type { Operation } from "../operations.js";
 import type { StoreCall } from "../pipeline/pipeline.js";
 import { EnvelopeEntry } from "../serializers/envelope.js";
@@ -122,7 +122,7 @@ export class Tiers<V> {
         transport,
         group: settings.group,
         heartbeatMs: settings.heartbeatMs,
-        onMessage: (message) => this.#receive(message),
+        onMessage: (message) => this.#receive(message, bus),
         onRecover: (reason) => {
           this.#local?.clear();
           this.#clock?.reset();
@@ -491,7 +491,7 @@ export class Tiers<V> {
     void this.#bus?.publish(invalidation);
   }
 
-  #receive(message: Invalidation): void {
+  #receive(message: Invalidation, bus: Bus): void {
     const local = this.#local;
     switch (message.op) {
       case "set":
@@ -508,10 +508,13 @@ export class Tiers<V> {
         if (message.ns === this.#access.namespace) this.#clock?.apply(message.tags, message.ts);
         break;
     }
+    this.#report("message", message.op, bus, message);
   }
 
-  #report(event: "up" | "down" | "recover", reason: string, bus: Bus): void {
-    if (busChannel.hasSubscribers)
-      busChannel.publish({ alias: this.#access.alias, channel: bus.channel, event, reason });
+  #report(event: BusEvent["event"], reason: string, bus: Bus, invalidation?: Invalidation): void {
+    if (busChannel.hasSubscribers) {
+      const report: BusEvent = { alias: this.#access.alias, channel: bus.channel, event, reason, invalidation };
+      busChannel.publish(report);
+    }
   }
 }

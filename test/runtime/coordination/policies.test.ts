@@ -270,8 +270,8 @@ describe("tags on memory", () => {
 
 describe("config", () => {
   it("remote-only settings on a memory cache are a ConfigError", () => {
-    expect(() => new MemoryCache({ local: { maxSize: 10 } } as MemoryCacheOptions)).toThrow(ConfigError);
-    expect(() => new MemoryCache({ circuitBreaker: 5 } as MemoryCacheOptions)).toThrow(
+    expect(() => new MemoryCache({ local: { maxSize: 10 } })).toThrow(ConfigError);
+    expect(() => new MemoryCache({ circuitBreaker: 5 })).toThrow(
       "circuitBreaker: circuitBreaker applies to remote stores (redis, memcached); this cache is in-process already",
     );
   });
