@@ -25,7 +25,14 @@ subscribe(CHANNELS.bus, (message) => {
 });
 
 /** Resolves after the next bus event of this process's cache. */
-const nextEvent = () => new Promise<void>((resolve) => waiters.add(() => (waiters.delete(resolve), resolve())));
+const nextEvent = () =>
+  new Promise<void>((resolve) => {
+    const wake = () => {
+      waiters.delete(wake);
+      resolve();
+    };
+    waiters.add(wake);
+  });
 
 async function handle(command: Command): Promise<unknown> {
   switch (command.op) {
@@ -49,7 +56,8 @@ async function handle(command: Command): Promise<unknown> {
     case "waitFor": {
       for (;;) {
         const event = nextEvent();
-        if (((await cache!.get(command.key)) ?? null) === command.value) return { seenAt: performance.timeOrigin + performance.now() };
+        if (((await cache!.get(command.key)) ?? null) === command.value)
+          return { seenAt: performance.timeOrigin + performance.now() };
         await event;
       }
     }
