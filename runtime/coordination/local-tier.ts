@@ -1,4 +1,3 @@
-import { MemoryStore } from "../backends/memory-store.js";
 import { EnvelopeEntry } from "../serializers/envelope.js";
 
 /** Settings of {@link LocalTier}, in ms. */
@@ -7,9 +6,19 @@ export interface LocalTierSettings {
   readonly ttlMs: number;
 }
 
+/** A local copy, until when (epoch ms) the tier may hand it out, and whether it was read since it last came round. */
+interface Held<V> {
+  readonly entry: EnvelopeEntry<V>;
+  readonly until: number;
+  used: boolean;
+}
+
 /**
- * The in-process tier in front of a remote store: decoded entries by reference in a
- * {@link MemoryStore} (LRU, lazy expiry), keyed by built key.
+ * The in-process tier in front of a remote store: decoded entries by reference, keyed by built
+ * key, at most `maxSize` of them. A hit costs one Map lookup, one clock reading (shared with the
+ * caller's freshness check) and one flag write: eviction is second chance (CLOCK), which
+ * approximates LRU without reordering anything on a read. When full, a write evicts the oldest
+ * copy not read since it was last passed over; read ones go to the back once, their flag cleared.
  *
  * The fill race: a read of the store that started before an invalidation of its key (a bus
  * message, a clear) may answer with the old value after the invalidation dropped the local copy.
@@ -17,7 +26,9 @@ export interface LocalTierSettings {
  * started in, and is discarded when its key (or everything) was invalidated since.
  */
 export class LocalTier<V> {
-  readonly #store: MemoryStore;
+  readonly #held = new Map<string, Held<V>>();
+  /** The most copies kept. */
+  readonly maxSize: number;
   readonly #ttlMs: number;
   #epoch = 0;
   #clearedAt = 0;
@@ -26,13 +37,20 @@ export class LocalTier<V> {
   #reads = 0;
 
   constructor(settings: LocalTierSettings) {
-    this.#store = new MemoryStore({ maxSize: settings.maxSize });
+    this.maxSize = settings.maxSize;
     this.#ttlMs = settings.ttlMs;
   }
 
-  /** The local copy of `key`, stale-marked ones included. */
-  get(key: string): EnvelopeEntry<V> | undefined {
-    return this.#store.get(key) as EnvelopeEntry<V> | undefined;
+  /** The local copy of `key` at `now`, stale-marked ones included. */
+  get(key: string, now = Date.now()): EnvelopeEntry<V> | undefined {
+    const held = this.#held.get(key);
+    if (held === undefined) return undefined;
+    if (now >= held.until) {
+      this.#held.delete(key);
+      return undefined;
+    }
+    held.used = true;
+    return held.entry;
   }
 
   /** Starts a read of the store whose answer may {@link fill} the tier; returns its epoch. */
@@ -55,14 +73,14 @@ export class LocalTier<V> {
 
   /** Keeps `entry` (this process's own write), for at most the tier's TTL and never past its grace. */
   set(key: string, entry: EnvelopeEntry<V>, lifetimeMs: number | null = null): void {
-    this.#store.set(key, entry, lifetimeMs === null ? this.#ttlMs : Math.min(this.#ttlMs, Math.max(1, lifetimeMs)));
+    this.#hold(key, entry, lifetimeMs === null ? this.#ttlMs : Math.min(this.#ttlMs, Math.max(1, lifetimeMs)));
   }
 
   /** Drops keys (another process wrote or deleted them); reads in flight will not bring them back. */
   drop(keys: readonly string[]): void {
     const epoch = ++this.#epoch;
     for (const key of keys) {
-      this.#store.delete(key);
+      this.#held.delete(key);
       if (this.#reads > 0) this.#invalidated.set(key, epoch);
     }
   }
@@ -74,7 +92,7 @@ export class LocalTier<V> {
       this.drop([key]);
       if (entry !== undefined && !entry.stale) {
         const { value, createdAt, expiresAt, tags } = entry;
-        this.#store.set(key, new EnvelopeEntry(value, createdAt, expiresAt, tags, true), this.#ttlMs);
+        this.#hold(key, new EnvelopeEntry(value, createdAt, expiresAt, tags, true), this.#ttlMs);
       }
     }
   }
@@ -83,10 +101,22 @@ export class LocalTier<V> {
   clear(): void {
     this.#clearedAt = ++this.#epoch;
     this.#invalidated.clear();
-    this.#store.clear("");
+    this.#held.clear();
   }
 
-  close(): void {
-    void this.#store.close();
+  #hold(key: string, entry: EnvelopeEntry<V>, lifetimeMs: number): void {
+    const held = this.#held;
+    if (!held.delete(key) && held.size >= this.maxSize) this.#evictOne();
+    held.set(key, { entry, until: Date.now() + lifetimeMs, used: false });
+  }
+
+  #evictOne(): void {
+    const held = this.#held;
+    for (const [key, copy] of held) {
+      held.delete(key);
+      if (!copy.used) return;
+      copy.used = false;
+      held.set(key, copy);
+    }
   }
 }

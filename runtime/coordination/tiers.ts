@@ -72,6 +72,14 @@ export class Tiers<V> {
   readonly #tagCheckMs: number;
   #bus: Bus | undefined;
   #busStart: Promise<void> | undefined;
+  /** The local tier may be read and filled: there is one, and no bus or an up one (kept as a flag for the hot path). */
+  #localTrusted: boolean;
+  /**
+   * Built keys of recent local reads by key (key builders are pure): a hit then looks up a string
+   * whose hash is already known instead of concatenating and hashing a new one, which costs more
+   * than the rest of the hit. Dropped whole when it outgrows the local tier.
+   */
+  readonly #builtKeys = new Map<string, string>();
 
   constructor(access: CacheAccess, settings: TiersSettings) {
     this.#access = access;
@@ -80,6 +88,7 @@ export class Tiers<V> {
     this.#local = settings.local as LocalTier<V> | undefined;
     this.#busSettings = settings.bus;
     this.#tagCheckMs = settings.tagCheckMs;
+    this.#localTrusted = this.#local !== undefined && this.#busSettings === undefined;
     if (settings.breaker !== undefined) {
       const backend = access.backend.name;
       this.#breaker = new CircuitBreaker({
@@ -129,6 +138,7 @@ export class Tiers<V> {
           this.#report("recover", reason, bus);
         },
         onState: (state, reason) => {
+          this.#localTrusted = this.#local !== undefined && state === "up";
           if (this.#clock !== undefined) this.#clock.checkIntervalMs = state === "up" ? Infinity : this.#tagCheckMs;
           this.#report(state, reason, bus);
         },
@@ -146,9 +156,13 @@ export class Tiers<V> {
   /** Reads a value: fresh entries only. With the breaker open, a miss. */
   get(key: string, options: OperationOptions | undefined): Promise<V | undefined> {
     this.#use();
-    if (options === undefined && this.#access.quietGet()) {
-      const hit = this.#localHit(this.#access.buildKey(key, this.#access.namespace));
-      if (hit !== undefined) return Promise.resolve(hit.value);
+    if (options === undefined && this.#localTrusted) {
+      try {
+        const hit = this.#access.quietGet() ? this.#localHit(this.#builtKey(key)) : undefined;
+        if (hit !== undefined) return Promise.resolve(hit.value);
+      } catch (error) {
+        return Promise.reject(error);
+      }
     }
     return this.#tracked(
       this.#access.run("get", [key, options], options, key, NO_KEYS, (k, ns) => {
@@ -380,6 +394,7 @@ export class Tiers<V> {
     const bus = this.#bus;
     this.#bus = undefined;
     this.#busStart = undefined;
+    this.#localTrusted = this.#local !== undefined && this.#busSettings === undefined;
     this.#local?.clear();
     await bus?.close();
   }
@@ -389,12 +404,21 @@ export class Tiers<V> {
     if (this.#busSettings !== undefined && this.#busStart === undefined) this.ready().catch(() => undefined);
   }
 
+  #builtKey(key: string): string {
+    const known = this.#builtKeys.get(key);
+    if (known !== undefined) return known;
+    const built = this.#access.buildKey(key, this.#access.namespace);
+    if (this.#builtKeys.size >= this.#local!.maxSize) this.#builtKeys.clear();
+    this.#builtKeys.set(key, built);
+    return built;
+  }
+
   /** A fresh local entry that the local tier may serve (it may not while the bus is down), valid against its tags. */
   #localHit(k: string): EnvelopeEntry<V> | undefined {
-    const local = this.#local;
-    if (local === undefined || (this.#busSettings !== undefined && this.#bus?.state !== "up")) return undefined;
-    const entry = local.get(k);
-    if (entry === undefined || !isFresh(entry, Date.now())) return undefined;
+    if (!this.#localTrusted) return undefined;
+    const now = Date.now();
+    const entry = this.#local!.get(k, now);
+    if (entry === undefined || !isFresh(entry, now)) return undefined;
     if (entry.tags.length === 0 || this.#clock === undefined) return entry;
     return this.#clock.isValid(entry.createdAt, entry.tags) === true ? entry : undefined;
   }
@@ -424,12 +448,12 @@ export class Tiers<V> {
   #keepLocal(k: string, entry: EnvelopeEntry<V>): void {
     const local = this.#local;
     if (local === undefined) return;
-    if (this.#busSettings !== undefined && this.#bus?.state !== "up") local.drop([k]);
+    if (!this.#localTrusted) local.drop([k]);
     else local.set(k, entry, this.#physical(entry));
   }
 
   #fill(k: string, entry: EnvelopeEntry<V> | undefined, epoch: number): void {
-    if (this.#busSettings !== undefined && this.#bus?.state !== "up") return;
+    if (!this.#localTrusted) return;
     this.#local!.fill(k, entry, epoch, entry === undefined ? null : this.#physical(entry));
   }
 
