@@ -26,7 +26,7 @@ async function generateFixture(name: string) {
 
 describe("golden fixtures", () => {
   it("covers every case the generator promises", () => {
-    expect(valid).toEqual(["backends", "env", "schema-ref", "seed", "type-ref", "user-module", "yaml"]);
+    expect(valid).toEqual(["backends", "env", "production", "schema-ref", "seed", "type-ref", "user-module", "yaml"]);
   });
 
   it.each(valid)("%s generates its committed caches.ts, and validators module when it has one", async (name) => {
