@@ -1,9 +1,9 @@
 /**
  * The reading process of `bench/tiers.ts`'s cross-process invalidation: cachegen's and
  * bentocache's two-tier caches on the writer's Redis. `poll <peer index> <key>` reads the key in a
- * loop (one `setImmediate` between reads, so bus messages are handled) and records, for each new
- * value `<i>:<sent epoch ms>`, how long after its `set` began this process first served it;
- * `stop` ends the loop and prints those latencies as JSON; `quit` closes the caches.
+ * loop (one `setImmediate` between reads, so bus messages are handled) and records each new value
+ * `<i>:` it serves, with when (epoch ms); `stop` ends the loop and prints those `[i, at]` pairs as
+ * JSON; `quit` closes the caches.
  */
 import { createInterface } from "node:readline";
 import { setImmediate as yieldToIo } from "node:timers/promises";
@@ -14,21 +14,21 @@ const site = { host, port: Number(port), group, size: Number(size) };
 const peers: TierPeer[] = [await cachegenTiered(site), bentoTiered(site, true)];
 const epoch = () => performance.timeOrigin + performance.now();
 
-let polling: Promise<number[]> | undefined;
+let polling: Promise<[number, number][]> | undefined;
 let stopped = false;
 
-async function poll(peer: TierPeer, key: string): Promise<number[]> {
-  const latencies: number[] = [];
+async function poll(peer: TierPeer, key: string): Promise<[number, number][]> {
+  const seen: [number, number][] = [];
   let last: string | undefined;
   while (!stopped) {
     const value = (await peer.get(key)) as string | undefined;
     if (value !== undefined && value !== last) {
       last = value;
-      latencies.push(epoch() - Number(value.split(":")[1]));
+      seen.push([Number(value.split(":")[0]), epoch()]);
     }
     await yieldToIo();
   }
-  return latencies;
+  return seen;
 }
 
 console.log("ready");
