@@ -65,12 +65,28 @@ export interface ProductionOptions extends PolicyOptions {
   bus?: boolean | BusConfig;
 }
 
+/** The part of `AbortSignal` cachegen's types promise where the project declares no `AbortSignal` (neither DOM nor Node types). */
+export interface AbortSignalLike {
+  readonly aborted: boolean;
+  readonly reason: unknown;
+  addEventListener(type: "abort", listener: () => void, options?: { readonly once?: boolean }): void;
+  removeEventListener(type: "abort", listener: () => void): void;
+  throwIfAborted(): void;
+}
+
+/**
+ * The loader's abort signal: `AbortSignal` where the project's types declare it (DOM or Node), so
+ * it can be handed to `fetch` and the like; else {@link AbortSignalLike}. The shipped declarations
+ * must not need either.
+ */
+export type LoaderSignal = typeof globalThis extends { AbortSignal: { prototype: infer S } } ? S : AbortSignalLike;
+
 /** What a loader can tell `getOrSet` about the value it produces (adaptive caching). */
 export interface LoaderContext<V> {
   /** The previous value when it expired but is still within grace, else `undefined`. */
   readonly stale: V | undefined;
   /** Aborted when the hard timeout passes; the loader may stop early (its result is then not awaited by the caller). */
-  readonly signal: AbortSignal;
+  readonly signal: LoaderSignal;
   /** The TTL the result is stored with; set it to change it (`0`/`null`: no expiry). */
   ttl: Duration | undefined;
   /** The tags the result is stored with (aliases with `tags`). */

@@ -33,11 +33,13 @@ export function configProblems(config: unknown): ConfigProblem[] {
 /** A memcached alias's `bus` names the Redis alias whose pub/sub carries it. */
 function busProblems(config: Readonly<Record<string, AliasConfig>>, broken: ReadonlySet<unknown>): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
+  // Alias configs that are not objects were reported by the schema (a null alias is not "broken": its problem has no alias segment of its own).
+  const object = (value: unknown): value is AliasConfig => value !== null && typeof value === "object";
   for (const [alias, aliasConfig] of Object.entries(config)) {
-    const bus: unknown = aliasConfig.bus;
+    const bus: unknown = object(aliasConfig) ? aliasConfig.bus : undefined;
     if (!isAliasKey(alias) || broken.has(alias) || typeof bus !== "string") continue;
     const target = Object.hasOwn(config, bus) && isAliasKey(bus) ? config[bus] : undefined;
-    if (target !== undefined && backendName(target.cache) === "redis") continue;
+    if (object(target) && backendName(target.cache) === "redis") continue;
     problems.push({
       path: `${alias}.bus`,
       segments: [alias, "bus"],

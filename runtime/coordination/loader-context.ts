@@ -1,5 +1,5 @@
 import type { Duration } from "../duration.js";
-import type { LoaderContext } from "../policy-options.js";
+import type { LoaderContext, LoaderSignal } from "../policy-options.js";
 
 /** The context a `getOrSet` loader receives: what it sets decides how its result is stored. */
 export class LoaderRun<V> implements LoaderContext<V> {
@@ -9,7 +9,7 @@ export class LoaderRun<V> implements LoaderContext<V> {
 
   constructor(
     readonly stale: V | undefined,
-    readonly signal: AbortSignal,
+    readonly signal: LoaderSignal,
     ttl: Duration | undefined,
     tags: readonly string[] | undefined,
   ) {

@@ -74,7 +74,7 @@ export function isEnvelope(stored: unknown): boolean {
  * `C1 | version | flags | created-at u48 | [expires-at u48] | [u16 count, (u16 length, UTF-8 tag)…] | payload`,
  * integers big-endian. Throws `RangeError` for metadata the layout cannot hold.
  */
-export function encodeEnvelope(meta: EnvelopeMeta, payload: string | Uint8Array): Buffer {
+export function encodeEnvelope(meta: EnvelopeMeta, payload: string | Uint8Array): Uint8Array {
   const body = typeof payload === "string" ? Buffer.from(payload) : payload;
   const tags = meta.tags.map((tag) => Buffer.from(tag));
   if (tags.length > UINT16_MAX) throw new RangeError(`an entry holds at most ${UINT16_MAX} tags, got ${tags.length}`);

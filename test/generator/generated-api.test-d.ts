@@ -133,6 +133,7 @@ describe("issue 12's production features", () => {
       (context) => {
         expectTypeOf(context).toEqualTypeOf<LoaderContext<JsonValue>>();
         expectTypeOf(context.stale).toEqualTypeOf<JsonValue | undefined>();
+        expectTypeOf(context.signal).toEqualTypeOf<AbortSignal>();
         context.ttl = "10s";
         context.tags = ["org:7"];
         return { id: 1 };

@@ -297,4 +297,15 @@ describe("config", () => {
       `n.bus: "nowhere" is no alias of this config; a memcached alias's bus names the Redis alias whose pub/sub it uses`,
     ]);
   });
+
+  it("a memcached alias's bus naming an alias that is not an object is reported, not a crash", () => {
+    let error: unknown;
+    try {
+      new CacheRegistry({ z: null, m: { cache: "memcached", bus: "z" } });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems.map((p) => p.path)).toContain("m.bus");
+  });
 });
