@@ -32,7 +32,7 @@ export interface PolicyOptions {
 
 /** The local tier of a remote alias. */
 export interface LocalTierOptions {
-  /** LRU bound on local entries. @default 10000 */
+  /** Bound on local entries; the least recently used go first (second-chance eviction). @default 10000 */
   maxSize?: number;
   /** The longest a local copy lives (the entry's own TTL still applies). @default 60 */
   ttl?: Duration;

@@ -556,7 +556,7 @@ export interface RedisAlias {
  */
 export interface LocalTier {
   /**
-   * LRU bound on local entries. Default 10000.
+   * Bound on local entries; the least recently used go first (second-chance eviction). Default 10000.
    */
   max_size?: number | EnvRef;
   /**
