@@ -4,6 +4,7 @@ import { afterAll, afterEach, describe, expect, inject, it, vi } from "vitest";
 import {
   BackendError,
   CacheRegistry,
+  InvalidKeyError,
   MemcachedCache,
   RedisCache,
   SerializationError,
@@ -404,6 +405,10 @@ describeWithServers("tiers on real servers", () => {
         await a.deleteByTag(["t"]);
         await bus.next((e) => e.alias === "users" && e.reason === "tags", mark);
         expect(await b.get("k")).toBeUndefined();
+        // A tag is part of a memcached key: one memcached cannot take is refused, and nothing is written.
+        await expect(a.set("k2", "v", { tags: ["has space"] })).rejects.toThrow(InvalidKeyError);
+        await expect(a.deleteByTag(["has space"])).rejects.toThrow(InvalidKeyError);
+        expect(await b.get("k2")).toBeUndefined();
       } finally {
         await Promise.all([one.closeAll(), two.closeAll()]);
       }
