@@ -5,12 +5,14 @@ import { benchGenerator } from "./generator.js";
 import { benchMemcached } from "./memcached.js";
 import { benchMemory } from "./memory.js";
 import { benchRedis } from "./redis.js";
+import { benchTiers } from "./tiers.js";
 
 const benches: Record<string, () => Promise<void>> = {
   memory: benchMemory,
   redis: benchRedis,
   memcached: benchMemcached,
   bus: benchBus,
+  tiers: benchTiers,
   generator: benchGenerator,
 };
 

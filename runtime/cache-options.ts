@@ -2,6 +2,7 @@ import type { Versioned } from "./backends/backend.js";
 import type { Duration } from "./duration.js";
 import type { EventListener, OperationEvent } from "./events.js";
 import type { BasePlugin } from "./plugins/base.js";
+import type { PolicyOptions, ProductionOptions } from "./policy-options.js";
 import type { Serializer } from "./serializers/serializer.js";
 
 // The options of caches and of their operations. All public: index.ts exports every type here.
@@ -15,7 +16,10 @@ export type ValueValidator = ((value: unknown) => boolean) & {
 };
 
 /** Options every cache accepts, whatever its backend. */
-export interface CacheOptions<V = unknown, P extends readonly BasePlugin[] = readonly BasePlugin[]> {
+export interface CacheOptions<
+  V = unknown,
+  P extends readonly BasePlugin[] = readonly BasePlugin[],
+> extends ProductionOptions {
   /** Key prefix. Memory and memcached use `ns + key`, Redis `ns + ":" + key`. @default "" */
   namespace?: string;
   /** Default TTL for writes; `0`/`null` means no expiry. @default null */
@@ -89,10 +93,14 @@ export interface GetOptions<V> extends OperationOptions {
 /** Options of writes: `ttl` omitted means the cache's default, `0`/`null` means no expiry. */
 export interface SetOptions extends OperationOptions {
   ttl?: Duration;
+  /** Tags for `deleteByTag` (aliases with `tags: true`). */
+  tags?: readonly string[];
 }
 
-/** Options of `getOrSet`. */
-export interface GetOrSetOptions extends SetOptions {
+/** Options of `getOrSet`: the alias's policies can be overridden per call. */
+export interface GetOrSetOptions extends SetOptions, PolicyOptions {
+  /** `false`: this call uses the store even while the circuit breaker skips it. @default true */
+  circuitBreaker?: boolean;
   /**
    * `"lease"` also shares the loader run with other processes through a lease lock stored in this
    * cache (works on every backend). `"redis"` is the same, under the name SPEC and aiocache use.

@@ -86,12 +86,10 @@ export class CacheTimeoutError extends CacheError {
     readonly operation: string,
     readonly key: string | undefined,
     readonly timeoutSeconds: number,
+    fix = `Check that the server is reachable, or raise the alias's "timeout" (per call: { timeout }).`,
   ) {
     const target = key === undefined ? "" : ` on key ${JSON.stringify(key)}`;
-    super(
-      `Cache operation ${operation}()${target} did not finish within ${timeoutSeconds}s. ` +
-        `Check that the server is reachable, or raise the alias's "timeout" (per call: { timeout }).`,
-    );
+    super(`Cache operation ${operation}()${target} did not finish within ${timeoutSeconds}s. ${fix}`);
   }
 }
 

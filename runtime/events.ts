@@ -9,6 +9,12 @@ export const CHANNELS = {
   operation: "cachegen:operation",
   /** Every loader run of `getOrSet`, once it has settled: a {@link LoaderEvent}. */
   loader: "cachegen:loader",
+  /** A circuit breaker changed state: a {@link BreakerEvent}. */
+  breaker: "cachegen:breaker",
+  /** A bus went up or down, or cleared its local tier to recover: a {@link BusEvent}. */
+  bus: "cachegen:bus",
+  /** An alias that stores envelopes read a plain value, treated as a miss: a {@link LayoutMismatchEvent}. */
+  layoutMismatch: "cachegen:layout-mismatch",
 } as const;
 
 /** How an operation ended: a read found its key(s) or not, anything else went fine, or it failed. */
@@ -54,6 +60,35 @@ export interface LoaderEvent {
   readonly duration: number;
 }
 
+/** A circuit breaker's change of state. */
+export interface BreakerEvent {
+  readonly alias: string | undefined;
+  readonly backend: string;
+  readonly state: "closed" | "open" | "half-open";
+  readonly previous: "closed" | "open" | "half-open";
+}
+
+/**
+ * A bus's change of state (`up`, `down`), a recovery (`recover`: the local tier was cleared), or a
+ * peer's invalidation applied to the local tier (`message`).
+ */
+export interface BusEvent {
+  readonly alias: string | undefined;
+  readonly channel: string;
+  readonly event: "up" | "down" | "recover" | "message";
+  /** Why: the transport's reason, `reconnect` / `gap` for a recovery, the message's `op`. */
+  readonly reason: string;
+  /** The invalidation, for `message`: its built keys, or tags and time. */
+  readonly invalidation?: unknown;
+}
+
+/** A plain stored value read by an alias that stores envelopes (it was written before the alias changed layout). */
+export interface LayoutMismatchEvent {
+  readonly alias: string | undefined;
+  /** The stored key. */
+  readonly key: string;
+}
+
 /** Receives events; it must not throw (what it throws is reported as an uncaught exception). */
 export type EventListener<E> = (event: E) => void;
 
@@ -66,6 +101,9 @@ export interface Publisher {
 /** The published channels: modules check `hasSubscribers` before building an event. */
 export const operationChannel: Publisher = channel(CHANNELS.operation);
 export const loaderChannel: Publisher = channel(CHANNELS.loader);
+export const breakerChannel: Publisher = channel(CHANNELS.breaker);
+export const busChannel: Publisher = channel(CHANNELS.bus);
+export const layoutChannel: Publisher = channel(CHANNELS.layoutMismatch);
 
 /** An error's stable code: a cachegen error's `code`, a system error's (`ECONNRESET`), else its name. */
 export function errorCode(error: unknown): string {

@@ -4,6 +4,8 @@ export type { AnyCache } from "./cache.js";
 export { Pipeline } from "./pipeline/pipeline.js";
 // Every type in cache-options.ts is public: the options of caches and operations.
 export type * from "./cache-options.js";
+// Every type in policy-options.ts is public: the options of issue 12's production features.
+export type * from "./policy-options.js";
 export { MemoryCache } from "./memory-cache.js";
 export type { MemoryCacheOptions } from "./memory-cache.js";
 export { RedisCache } from "./redis-cache.js";
@@ -88,7 +90,29 @@ export type { AcquireOptions, LeaseStore } from "./coordination/red-lock.js";
 export { OptimisticLock } from "./coordination/optimistic-lock.js";
 
 export { CHANNELS } from "./events.js";
-export type { EventListener, LoaderEvent, OperationEvent, Outcome } from "./events.js";
+export type {
+  BreakerEvent,
+  BusEvent,
+  EventListener,
+  LayoutMismatchEvent,
+  LoaderEvent,
+  OperationEvent,
+  Outcome,
+} from "./events.js";
+export type { Tiers } from "./coordination/tiers.js";
+export type { BreakerState } from "./coordination/breaker.js";
+export type { Bus, BusState, BusStats, RecoverReason } from "./coordination/bus/bus.js";
+export type { BusTransport, TransportListener } from "./backends/bus-transport.js";
+export { BUS_VERSION, busChannel } from "./coordination/bus/protocol.js";
+export type { BusMessage, Invalidation } from "./coordination/bus/protocol.js";
+export {
+  ENVELOPE_FIELDS,
+  ENVELOPE_MAGIC,
+  ENVELOPE_VERSION,
+  decodeEnvelope,
+  encodeEnvelope,
+} from "./serializers/envelope.js";
+export type { DecodedEnvelope, EnvelopeMeta } from "./serializers/envelope.js";
 export { cachegenMetrics, METRIC_NAMES } from "./telemetry/metrics.js";
 export type { OperationMetrics } from "./telemetry/metrics.js";
 export { enableTelemetry, openTelemetry } from "./telemetry/otel.js";

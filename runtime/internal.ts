@@ -22,3 +22,4 @@ export { BUILTINS, backendName, pluginName, serializerName } from "./config/buil
 export type { BackendName, PluginName, SerializerName } from "./config/builtins.js";
 export { envKindAt } from "./config/env-kinds.js";
 export { KeyTemplate } from "./pipeline/key-template.js";
+export { usesEnvelope } from "./serializers/envelope.js";

@@ -2,6 +2,7 @@ import { memcachedSettings, type MemcachedCacheOptions } from "./backends/memcac
 import { MemcachedStore } from "./backends/memcached-store.js";
 import { stallLimitMs } from "./backends/remote.js";
 import { Cache } from "./cache.js";
+import { casTagStore } from "./coordination/tag-stores.js";
 import { timeoutMillis } from "./duration.js";
 import type { OverridesFrom, overridesType } from "./overrides.js";
 import type { BasePlugin } from "./plugins/base.js";
@@ -30,7 +31,10 @@ export class MemcachedCache<
   constructor(options: MemcachedCacheOptions<V, P> = {}) {
     const settings = memcachedSettings(options, stallLimitMs(timeoutMillis(options.timeout)));
     const store = new MemcachedStore(settings);
-    super(store, new JsonSerializer(), options);
+    super(store, new JsonSerializer(), options, {
+      probe: () => store.raw("version", []),
+      tagStore: (namespace) => casTagStore(store, namespace),
+    });
     this.#store = store;
     this.endpoint = settings.servers[0]!.host;
     this.port = settings.servers[0]!.port;

@@ -99,7 +99,8 @@ export class CacheRegistry<M = { readonly [alias: string]: Cache }, C = AliasMap
 
   /** Adds or replaces one alias, validated like a whole config. */
   add(alias: string, config: AliasConfig): void {
-    const problems = configProblems({ [alias]: config });
+    // Validated beside the other aliases, which one of its fields may name (a memcached alias's bus).
+    const problems = configProblems({ ...this.#config, [alias]: config }).filter((p) => p.segments?.[0] === alias);
     if (problems.length > 0) throw new ConfigError(problems);
     this.#drop(alias);
     const next = Object.assign(aliasTable(), this.#config);
@@ -123,12 +124,7 @@ export class CacheRegistry<M = { readonly [alias: string]: Cache }, C = AliasMap
   get<A extends keyof M & string>(alias: A): M[A];
   get<A extends string>(alias: CheckedAlias<A, M>): never;
   get(alias: string): unknown {
-    let cache = this.#instances.get(alias);
-    if (cache === undefined) {
-      cache = this.#build(alias, {});
-      this.#instances.set(alias, cache);
-    }
-    return cache;
+    return this.#shared(alias);
   }
 
   /** A new instance of the alias every call, with camelCase option overrides (`{ namespace: "test" }`). */
@@ -146,12 +142,22 @@ export class CacheRegistry<M = { readonly [alias: string]: Cache }, C = AliasMap
     if (failure) throw failure.reason;
   }
 
+  #shared(alias: string): AnyCache {
+    let cache = this.#instances.get(alias);
+    if (cache === undefined) {
+      cache = this.#build(alias, {});
+      this.#instances.set(alias, cache);
+    }
+    return cache;
+  }
+
   #build(alias: string, overrides: Record<string, unknown>): AnyCache {
     return buildCache(alias, this.#aliasConfig(alias), overrides, {
       modules: this.#modules,
       validator: this.#validators[alias],
       keyVersion: Object.hasOwn(this.#keyVersions, alias) ? this.#keyVersions[alias] : undefined,
       telemetry: this.#telemetry,
+      aliasCache: (name) => this.#shared(name),
     });
   }
 

@@ -11,7 +11,8 @@ export interface SemanticChange {
     | "key version"
     | "ttl"
     | "timeout"
-    | "namespace";
+    | "namespace"
+    | "layout";
   readonly before?: string;
   readonly after?: string;
   /** Values stored under the old file cannot be read under the new one. */

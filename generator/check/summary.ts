@@ -1,4 +1,5 @@
 import type * as TsMorph from "ts-morph";
+import { usesEnvelope } from "cachegen/internal";
 import { aliasModels, type AliasModel, type ClassRef } from "../config/model.js";
 import { tsMorph } from "../ts-morph.js";
 import type { SemanticChange } from "./change.js";
@@ -15,12 +16,15 @@ interface AliasFacts {
   readonly valueType: string;
   /** That type with every declaration it reaches, so a schema edit shows up. */
   readonly valueShape: string;
+  /** How values are stored: plain (aiocache-readable) or in an envelope (grace, eager_refresh, tags). */
+  readonly layout: string;
 }
 
 /**
- * Compares two generated files alias by alias: additions and removals, backend, serializer and
- * value type changes (after which stored values are unreadable, unless the key version changes
- * with them: then old entries are ignored), key template and version, TTL, timeout and namespace.
+ * Compares two generated files alias by alias: additions and removals, backend, serializer,
+ * value type and layout changes (after which stored values are unreadable, unless the key version
+ * changes with them: then old entries are ignored), key template and version, TTL, timeout and
+ * namespace.
  * Both sides are read from the files themselves, so `--check` needs no other record of the past.
  */
 export function semanticChanges(before: string, after: string): SemanticChange[] {
@@ -72,6 +76,7 @@ export function semanticChanges(before: string, after: string): SemanticChange[]
         changes.push({ alias, change: field, before, after, incompatible: false });
       }
     }
+    compare("layout", a.layout, b.layout, true);
     compare("namespace", JSON.stringify(a.model.namespace ?? ""), JSON.stringify(b.model.namespace ?? ""), false);
   }
   return changes;
@@ -103,11 +108,13 @@ function describe(text: string): Map<string, AliasFacts> {
   for (const model of aliasModels(config)) {
     const valueType = values.get(model.name) ?? "unknown";
     const version = model.keyVersion === "schema" ? computed[model.name] : model.keyVersion;
+    const aliasConfig = (config[model.name] ?? {}) as Record<string, unknown>;
     facts.set(model.name, {
       model,
       keyVersion: version === undefined ? "none" : String(version),
       valueType,
       valueShape: withDeclarations(valueType, declarations),
+      layout: usesEnvelope(aliasConfig, "config") ? "envelope" : "plain",
     });
   }
   return facts;

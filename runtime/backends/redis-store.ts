@@ -63,6 +63,11 @@ export class RedisStore implements Backend {
     return this.#client;
   }
 
+  /** The client, connecting first when no operation has yet (for the bus, which publishes on it). */
+  connected(): Promise<RedisClient> {
+    return this.#client === undefined ? this.#open() : Promise.resolve(this.#client);
+  }
+
   /**
    * GETs of one tick go out as one MGET (per slot on a cluster), so a key holding another type
    * (a hash, a list) reads as a miss rather than a WRONGTYPE error.

@@ -13,6 +13,7 @@ import { NullSerializer } from "../serializers/null.js";
 import type { Serializer } from "../serializers/serializer.js";
 import { StringSerializer } from "../serializers/string.js";
 import { V8Serializer } from "../serializers/v8.js";
+import type { BusConfig } from "../policy-options.js";
 import { envKindAt } from "./env-kinds.js";
 import { readEnv } from "./env.js";
 import {
@@ -34,6 +35,8 @@ export interface BuildContext {
   readonly keyVersion?: string | undefined;
   /** The config's top-level `telemetry`: the default of aliases that do not set their own. */
   readonly telemetry?: boolean | undefined;
+  /** Another alias's shared instance: a memcached alias's bus travels on the Redis alias it names. */
+  readonly aliasCache?: ((alias: string) => Cache) | undefined;
 }
 
 type AnyOptions = CacheOptions & Record<string, unknown>;
@@ -103,8 +106,10 @@ function aliasOptions(alias: string, config: AliasConfig, context: BuildContext)
       options["keyTemplate"] = value;
     } else if (field === "key_version") {
       options["keyVersion"] = value === "schema" ? schemaVersion(alias, context) : value;
+    } else if (field === "bus" && typeof value === "string") {
+      options["bus"] = busOn(alias, value, context);
     } else if (field !== "cache") {
-      options[camelCase(field)] = withEnv(value, backend, [alias, field]);
+      options[camelCase(field)] = camelKeys(withEnv(value, backend, [alias, field]), field);
     }
   }
   if (context.validator !== undefined) options["validator"] = context.validator;
@@ -171,6 +176,34 @@ function userModule(
     ]);
   }
   return value;
+}
+
+/** The nested settings objects (`local`, `bus`) take camelCase keys too. */
+function camelKeys(value: unknown, field: string): unknown {
+  if ((field !== "local" && field !== "bus") || value === null || typeof value !== "object") return value;
+  return Object.fromEntries(Object.entries(value).map(([key, child]) => [camelCase(key), child]));
+}
+
+/** A memcached alias's bus: the pub/sub of the Redis alias it names, started when first used. */
+function busOn(alias: string, redisAlias: string, context: BuildContext): BusConfig {
+  return {
+    group: alias,
+    transport: () => {
+      const cache = context.aliasCache?.(redisAlias);
+      if (!(cache instanceof RedisCache)) {
+        return Promise.reject(
+          new ConfigError([
+            {
+              path: `${alias}.bus`,
+              segments: [alias, "bus"],
+              message: `${JSON.stringify(redisAlias)} is not a Redis alias of this registry; the bus needs Redis pub/sub`,
+            },
+          ]),
+        );
+      }
+      return cache.busTransport();
+    },
+  };
 }
 
 function camelCase(field: string): string {

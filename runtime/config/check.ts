@@ -1,3 +1,4 @@
+import { toMillis, type Duration } from "../duration.js";
 import type { ConfigProblem } from "../errors.js";
 import { KeyTemplate } from "../pipeline/key-template.js";
 import { backendName, serializerName } from "./builtins.js";
@@ -51,6 +52,7 @@ export function aliasProblems(alias: string, config: AliasConfig): ConfigProblem
   if (config.key !== undefined) {
     for (const problem of keyTemplateProblems(config.key)) report(["key"], problem);
   }
+  policyProblems(config, report);
   return problems;
 }
 
@@ -61,4 +63,29 @@ function keyTemplateProblems(text: string): readonly string[] {
   }
   const parsed = KeyTemplate.parse(text);
   return parsed instanceof KeyTemplate ? [] : parsed.problems.map((p) => `key template ${JSON.stringify(text)}: ${p}`);
+}
+
+/** The fail-safe policies' rules: what a field needs beside it, and timeouts in order. */
+function policyProblems(config: AliasConfig, report: (segments: Segments, message: string) => void): void {
+  if (config.grace_backoff !== undefined && literalMs(config.grace) === 0) {
+    report(
+      ["grace_backoff"],
+      "grace_backoff needs grace: it is how long a stale value is served after a failed refresh",
+    );
+  }
+  const soft = literalMs(config.loader_soft_timeout);
+  const hard = literalMs(config.loader_hard_timeout);
+  if (soft !== undefined && hard !== undefined && hard > 0 && hard <= soft) {
+    report(
+      ["loader_hard_timeout"],
+      "loader_hard_timeout must be above loader_soft_timeout: the soft timeout answers with a stale value first, the hard one gives up later",
+    );
+  }
+}
+
+/** A duration field's ms when it is written as a literal (0 when absent or none); `undefined` for an env reference. */
+function literalMs(value: unknown): number | undefined {
+  if (value === undefined || value === null) return 0;
+  if (typeof value === "string" && parseEnvRef(value) !== undefined) return undefined;
+  return toMillis(value as Duration) ?? 0;
 }

@@ -554,6 +554,30 @@ export const schema = {
         "max_size": {
           "$ref": "#/definitions/count",
           "description": "LRU bound on the number of entries. Unbounded when absent."
+        },
+        "grace": {
+          "$ref": "#/definitions/grace"
+        },
+        "grace_backoff": {
+          "$ref": "#/definitions/graceBackoff"
+        },
+        "loader_soft_timeout": {
+          "$ref": "#/definitions/loaderSoftTimeout"
+        },
+        "loader_hard_timeout": {
+          "$ref": "#/definitions/loaderHardTimeout"
+        },
+        "eager_refresh": {
+          "$ref": "#/definitions/eagerRefresh"
+        },
+        "ttl_jitter": {
+          "$ref": "#/definitions/ttlJitter"
+        },
+        "tags": {
+          "$ref": "#/definitions/tags"
+        },
+        "tag_check_interval": {
+          "$ref": "#/definitions/tagCheckInterval"
         }
       }
     },
@@ -680,6 +704,39 @@ export const schema = {
         "hash_tag": {
           "type": "boolean",
           "description": "Wrap the namespace in {…} so multi-key operations stay on one cluster slot."
+        },
+        "circuit_breaker": {
+          "$ref": "#/definitions/circuitBreaker"
+        },
+        "local": {
+          "$ref": "#/definitions/localTier"
+        },
+        "bus": {
+          "$ref": "#/definitions/redisBus"
+        },
+        "grace": {
+          "$ref": "#/definitions/grace"
+        },
+        "grace_backoff": {
+          "$ref": "#/definitions/graceBackoff"
+        },
+        "loader_soft_timeout": {
+          "$ref": "#/definitions/loaderSoftTimeout"
+        },
+        "loader_hard_timeout": {
+          "$ref": "#/definitions/loaderHardTimeout"
+        },
+        "eager_refresh": {
+          "$ref": "#/definitions/eagerRefresh"
+        },
+        "ttl_jitter": {
+          "$ref": "#/definitions/ttlJitter"
+        },
+        "tags": {
+          "$ref": "#/definitions/tags"
+        },
+        "tag_check_interval": {
+          "$ref": "#/definitions/tagCheckInterval"
         }
       }
     },
@@ -756,6 +813,39 @@ export const schema = {
         "generation_ttl": {
           "$ref": "#/definitions/duration",
           "description": "How long a namespace generation read from memcached is trusted, i.e. how soon another process's clear() of the namespace is seen. 0: read on every operation. Default 1 s."
+        },
+        "circuit_breaker": {
+          "$ref": "#/definitions/circuitBreaker"
+        },
+        "local": {
+          "$ref": "#/definitions/localTier"
+        },
+        "bus": {
+          "$ref": "#/definitions/memcachedBus"
+        },
+        "grace": {
+          "$ref": "#/definitions/grace"
+        },
+        "grace_backoff": {
+          "$ref": "#/definitions/graceBackoff"
+        },
+        "loader_soft_timeout": {
+          "$ref": "#/definitions/loaderSoftTimeout"
+        },
+        "loader_hard_timeout": {
+          "$ref": "#/definitions/loaderHardTimeout"
+        },
+        "eager_refresh": {
+          "$ref": "#/definitions/eagerRefresh"
+        },
+        "ttl_jitter": {
+          "$ref": "#/definitions/ttlJitter"
+        },
+        "tags": {
+          "$ref": "#/definitions/tags"
+        },
+        "tag_check_interval": {
+          "$ref": "#/definitions/tagCheckInterval"
         }
       }
     },
@@ -795,8 +885,120 @@ export const schema = {
         },
         "telemetry": {
           "$ref": "#/definitions/telemetry"
+        },
+        "grace": {
+          "$ref": "#/definitions/grace"
+        },
+        "grace_backoff": {
+          "$ref": "#/definitions/graceBackoff"
+        },
+        "loader_soft_timeout": {
+          "$ref": "#/definitions/loaderSoftTimeout"
+        },
+        "loader_hard_timeout": {
+          "$ref": "#/definitions/loaderHardTimeout"
+        },
+        "eager_refresh": {
+          "$ref": "#/definitions/eagerRefresh"
+        },
+        "ttl_jitter": {
+          "$ref": "#/definitions/ttlJitter"
+        },
+        "tags": {
+          "$ref": "#/definitions/tags"
+        },
+        "tag_check_interval": {
+          "$ref": "#/definitions/tagCheckInterval"
         }
       }
+    },
+    "grace": {
+      "$ref": "#/definitions/duration",
+      "description": "Fail-safe: how long past its TTL an entry may still be served when refreshing it fails (loader error, loader hard timeout) or the store is down. Values are stored in an envelope."
+    },
+    "graceBackoff": {
+      "$ref": "#/definitions/duration",
+      "description": "After a failed refresh, serve the stale value this long before calling the loader again. Needs grace. Default 10 s."
+    },
+    "loaderSoftTimeout": {
+      "$ref": "#/definitions/duration",
+      "description": "With a stale value at hand, answer with it after this long while the loader finishes in the background and stores its result. 0: answer with the stale value at once."
+    },
+    "loaderHardTimeout": {
+      "$ref": "#/definitions/duration",
+      "description": "Give up on the loader after this long: the stale value if there is one, else CacheTimeoutError. The loader still finishes in the background and its result is stored."
+    },
+    "eagerRefresh": {
+      "description": "A fraction of the TTL (0 < f < 1): a hit past it returns at once and refreshes in the background, once across callers. Values are stored in an envelope.",
+      "anyOf": [
+        {
+          "type": "number",
+          "exclusiveMinimum": 0,
+          "exclusiveMaximum": 1
+        },
+        {
+          "$ref": "#/definitions/envRef"
+        }
+      ]
+    },
+    "ttlJitter": {
+      "$ref": "#/definitions/duration",
+      "description": "A random 0..jitter added to each TTL written, so keys set together do not expire together."
+    },
+    "circuitBreaker": {
+      "$ref": "#/definitions/duration",
+      "description": "After the store fails (connection error or timeout), skip it this long, answering from the local tier, a grace value or the loader; then one background probe checks it."
+    },
+    "tags": {
+      "type": "boolean",
+      "description": "Accept tags on set, getOrSet and multiSet, and deleteByTag(tags). Values are stored in an envelope."
+    },
+    "tagCheckInterval": {
+      "$ref": "#/definitions/duration",
+      "description": "Without a healthy bus, how long a tag's invalidation time read from the store is trusted, i.e. how soon another process's deleteByTag is seen. 0: read on every check. Default 1 s."
+    },
+    "localTier": {
+      "type": "object",
+      "description": "An in-memory tier in front of the store: reads hit memory first, writes go to both. Without a bus, other processes' writes are seen within its ttl.",
+      "additionalProperties": false,
+      "properties": {
+        "max_size": {
+          "$ref": "#/definitions/count",
+          "description": "Bound on local entries; the least recently used go first (second-chance eviction). Default 10000."
+        },
+        "ttl": {
+          "$ref": "#/definitions/duration",
+          "description": "The longest a local copy lives (the entry's own TTL still applies). Default 60 s."
+        }
+      }
+    },
+    "redisBus": {
+      "description": "true: keep other processes' local tiers honest over Redis pub/sub, on channel cachegen:bus:v1:{group} (group: the alias name unless given).",
+      "anyOf": [
+        {
+          "type": "boolean"
+        },
+        {
+          "type": "object",
+          "additionalProperties": false,
+          "properties": {
+            "group": {
+              "type": "string",
+              "pattern": "^[^{}]+$",
+              "description": "Aliases that share a store and namespace share a group. Default: the alias name."
+            },
+            "heartbeat": {
+              "$ref": "#/definitions/duration",
+              "description": "Heartbeat period; the bus counts as down after three missed. Default 1 s."
+            }
+          }
+        }
+      ]
+    },
+    "memcachedBus": {
+      "type": "string",
+      "pattern": "\\S",
+      "description": "The Redis alias whose server carries this alias's bus (memcached has no pub/sub)."
     }
   }
 };

@@ -238,6 +238,94 @@ export type Timeout = number | string | EnvRef | null;
  * via the `definition` "keyBuilder".
  */
 export type KeyBuilder = string;
+/**
+ * A fraction of the TTL (0 < f < 1): a hit past it returns at once and refreshes in the background, once across callers. Values are stored in an envelope.
+ *
+ * This interface was referenced by `CachegenConfig`'s JSON-Schema
+ * via the `definition` "eagerRefresh".
+ */
+export type EagerRefresh = number | EnvRef;
+/**
+ * Accept tags on set, getOrSet and multiSet, and deleteByTag(tags). Values are stored in an envelope.
+ *
+ * This interface was referenced by `CachegenConfig`'s JSON-Schema
+ * via the `definition` "tags".
+ */
+export type Tags = boolean;
+/**
+ * true: keep other processes' local tiers honest over Redis pub/sub, on channel cachegen:bus:v1:{group} (group: the alias name unless given).
+ *
+ * This interface was referenced by `CachegenConfig`'s JSON-Schema
+ * via the `definition` "redisBus".
+ */
+export type RedisBus =
+  | boolean
+  | {
+      /**
+       * Aliases that share a store and namespace share a group. Default: the alias name.
+       */
+      group?: string;
+      /**
+       * Heartbeat period; the bus counts as down after three missed. Default 1 s.
+       */
+      heartbeat?: number | string | EnvRef | null;
+    };
+/**
+ * The Redis alias whose server carries this alias's bus (memcached has no pub/sub).
+ *
+ * This interface was referenced by `CachegenConfig`'s JSON-Schema
+ * via the `definition` "memcachedBus".
+ */
+export type MemcachedBus = string;
+/**
+ * Fail-safe: how long past its TTL an entry may still be served when refreshing it fails (loader error, loader hard timeout) or the store is down. Values are stored in an envelope.
+ *
+ * This interface was referenced by `CachegenConfig`'s JSON-Schema
+ * via the `definition` "grace".
+ */
+export type Grace = number | string | EnvRef | null;
+/**
+ * After a failed refresh, serve the stale value this long before calling the loader again. Needs grace. Default 10 s.
+ *
+ * This interface was referenced by `CachegenConfig`'s JSON-Schema
+ * via the `definition` "graceBackoff".
+ */
+export type GraceBackoff = number | string | EnvRef | null;
+/**
+ * With a stale value at hand, answer with it after this long while the loader finishes in the background and stores its result. 0: answer with the stale value at once.
+ *
+ * This interface was referenced by `CachegenConfig`'s JSON-Schema
+ * via the `definition` "loaderSoftTimeout".
+ */
+export type LoaderSoftTimeout = number | string | EnvRef | null;
+/**
+ * Give up on the loader after this long: the stale value if there is one, else CacheTimeoutError. The loader still finishes in the background and its result is stored.
+ *
+ * This interface was referenced by `CachegenConfig`'s JSON-Schema
+ * via the `definition` "loaderHardTimeout".
+ */
+export type LoaderHardTimeout = number | string | EnvRef | null;
+/**
+ * A random 0..jitter added to each TTL written, so keys set together do not expire together.
+ *
+ * This interface was referenced by `CachegenConfig`'s JSON-Schema
+ * via the `definition` "ttlJitter".
+ */
+export type TtlJitter = number | string | EnvRef | null;
+/**
+ * After the store fails (connection error or timeout), skip it this long, answering from the local tier, a grace value or the loader; then one background probe checks it.
+ *
+ * This interface was referenced by `CachegenConfig`'s JSON-Schema
+ * via the `definition` "circuitBreaker".
+ */
+export type CircuitBreaker = number | string | EnvRef | null;
+/**
+ * Without a healthy bus, how long a tag's invalidation time read from the store is trusted, i.e. how soon another process's deleteByTag is seen. 0: read on every check. Default 1 s.
+ *
+ * This interface was referenced by `CachegenConfig`'s JSON-Schema
+ * via the `definition` "tagCheckInterval".
+ */
+export type TagCheckInterval = number | string | EnvRef | null;
 
 /**
  * Cache aliases (aiocache's caches.set_config dict): alias name -> backend, serializer, plugins. Keys starting with $ are not aliases.
@@ -347,6 +435,32 @@ export interface MemoryAlias {
    * LRU bound on the number of entries. Unbounded when absent.
    */
   max_size?: number | EnvRef;
+  /**
+   * Fail-safe: how long past its TTL an entry may still be served when refreshing it fails (loader error, loader hard timeout) or the store is down. Values are stored in an envelope.
+   */
+  grace?: number | string | EnvRef | null;
+  /**
+   * After a failed refresh, serve the stale value this long before calling the loader again. Needs grace. Default 10 s.
+   */
+  grace_backoff?: number | string | EnvRef | null;
+  /**
+   * With a stale value at hand, answer with it after this long while the loader finishes in the background and stores its result. 0: answer with the stale value at once.
+   */
+  loader_soft_timeout?: number | string | EnvRef | null;
+  /**
+   * Give up on the loader after this long: the stale value if there is one, else CacheTimeoutError. The loader still finishes in the background and its result is stored.
+   */
+  loader_hard_timeout?: number | string | EnvRef | null;
+  eager_refresh?: EagerRefresh;
+  /**
+   * A random 0..jitter added to each TTL written, so keys set together do not expire together.
+   */
+  ttl_jitter?: number | string | EnvRef | null;
+  tags?: Tags;
+  /**
+   * Without a healthy bus, how long a tag's invalidation time read from the store is trusted, i.e. how soon another process's deleteByTag is seen. 0: read on every check. Default 1 s.
+   */
+  tag_check_interval?: number | string | EnvRef | null;
 }
 /**
  * This interface was referenced by `CachegenConfig`'s JSON-Schema
@@ -431,6 +545,54 @@ export interface RedisAlias {
    * Wrap the namespace in {…} so multi-key operations stay on one cluster slot.
    */
   hash_tag?: boolean;
+  /**
+   * After the store fails (connection error or timeout), skip it this long, answering from the local tier, a grace value or the loader; then one background probe checks it.
+   */
+  circuit_breaker?: number | string | EnvRef | null;
+  local?: LocalTier;
+  bus?: RedisBus;
+  /**
+   * Fail-safe: how long past its TTL an entry may still be served when refreshing it fails (loader error, loader hard timeout) or the store is down. Values are stored in an envelope.
+   */
+  grace?: number | string | EnvRef | null;
+  /**
+   * After a failed refresh, serve the stale value this long before calling the loader again. Needs grace. Default 10 s.
+   */
+  grace_backoff?: number | string | EnvRef | null;
+  /**
+   * With a stale value at hand, answer with it after this long while the loader finishes in the background and stores its result. 0: answer with the stale value at once.
+   */
+  loader_soft_timeout?: number | string | EnvRef | null;
+  /**
+   * Give up on the loader after this long: the stale value if there is one, else CacheTimeoutError. The loader still finishes in the background and its result is stored.
+   */
+  loader_hard_timeout?: number | string | EnvRef | null;
+  eager_refresh?: EagerRefresh;
+  /**
+   * A random 0..jitter added to each TTL written, so keys set together do not expire together.
+   */
+  ttl_jitter?: number | string | EnvRef | null;
+  tags?: Tags;
+  /**
+   * Without a healthy bus, how long a tag's invalidation time read from the store is trusted, i.e. how soon another process's deleteByTag is seen. 0: read on every check. Default 1 s.
+   */
+  tag_check_interval?: number | string | EnvRef | null;
+}
+/**
+ * An in-memory tier in front of the store: reads hit memory first, writes go to both. Without a bus, other processes' writes are seen within its ttl.
+ *
+ * This interface was referenced by `CachegenConfig`'s JSON-Schema
+ * via the `definition` "localTier".
+ */
+export interface LocalTier {
+  /**
+   * Bound on local entries; the least recently used go first (second-chance eviction). Default 10000.
+   */
+  max_size?: number | EnvRef;
+  /**
+   * The longest a local copy lives (the entry's own TTL still applies). Default 60 s.
+   */
+  ttl?: number | string | EnvRef | null;
 }
 /**
  * This interface was referenced by `CachegenConfig`'s JSON-Schema
@@ -483,6 +645,38 @@ export interface MemcachedAlias {
    * How long a namespace generation read from memcached is trusted, i.e. how soon another process's clear() of the namespace is seen. 0: read on every operation. Default 1 s.
    */
   generation_ttl?: number | string | EnvRef | null;
+  /**
+   * After the store fails (connection error or timeout), skip it this long, answering from the local tier, a grace value or the loader; then one background probe checks it.
+   */
+  circuit_breaker?: number | string | EnvRef | null;
+  local?: LocalTier;
+  bus?: MemcachedBus;
+  /**
+   * Fail-safe: how long past its TTL an entry may still be served when refreshing it fails (loader error, loader hard timeout) or the store is down. Values are stored in an envelope.
+   */
+  grace?: number | string | EnvRef | null;
+  /**
+   * After a failed refresh, serve the stale value this long before calling the loader again. Needs grace. Default 10 s.
+   */
+  grace_backoff?: number | string | EnvRef | null;
+  /**
+   * With a stale value at hand, answer with it after this long while the loader finishes in the background and stores its result. 0: answer with the stale value at once.
+   */
+  loader_soft_timeout?: number | string | EnvRef | null;
+  /**
+   * Give up on the loader after this long: the stale value if there is one, else CacheTimeoutError. The loader still finishes in the background and its result is stored.
+   */
+  loader_hard_timeout?: number | string | EnvRef | null;
+  eager_refresh?: EagerRefresh;
+  /**
+   * A random 0..jitter added to each TTL written, so keys set together do not expire together.
+   */
+  ttl_jitter?: number | string | EnvRef | null;
+  tags?: Tags;
+  /**
+   * Without a healthy bus, how long a tag's invalidation time read from the store is trusted, i.e. how soon another process's deleteByTag is seen. 0: read on every check. Default 1 s.
+   */
+  tag_check_interval?: number | string | EnvRef | null;
 }
 /**
  * A user backend: other fields are passed to it as options.
@@ -511,5 +705,31 @@ export interface CustomAlias {
   serializer?: Serializer;
   plugins?: Plugins;
   telemetry?: Telemetry;
+  /**
+   * Fail-safe: how long past its TTL an entry may still be served when refreshing it fails (loader error, loader hard timeout) or the store is down. Values are stored in an envelope.
+   */
+  grace?: number | string | EnvRef | null;
+  /**
+   * After a failed refresh, serve the stale value this long before calling the loader again. Needs grace. Default 10 s.
+   */
+  grace_backoff?: number | string | EnvRef | null;
+  /**
+   * With a stale value at hand, answer with it after this long while the loader finishes in the background and stores its result. 0: answer with the stale value at once.
+   */
+  loader_soft_timeout?: number | string | EnvRef | null;
+  /**
+   * Give up on the loader after this long: the stale value if there is one, else CacheTimeoutError. The loader still finishes in the background and its result is stored.
+   */
+  loader_hard_timeout?: number | string | EnvRef | null;
+  eager_refresh?: EagerRefresh;
+  /**
+   * A random 0..jitter added to each TTL written, so keys set together do not expire together.
+   */
+  ttl_jitter?: number | string | EnvRef | null;
+  tags?: Tags;
+  /**
+   * Without a healthy bus, how long a tag's invalidation time read from the store is trusted, i.e. how soon another process's deleteByTag is seen. 0: read on every check. Default 1 s.
+   */
+  tag_check_interval?: number | string | EnvRef | null;
   [k: string]: unknown;
 }

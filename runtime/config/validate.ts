@@ -1,5 +1,6 @@
 import type { ConfigProblem } from "../errors.js";
 import { schema } from "./schema.generated.js";
+import { backendName } from "./builtins.js";
 import { aliasProblems } from "./check.js";
 import { schemaProblems, type SchemaError } from "./problems.js";
 import { validate as validateSchema } from "./schema-validator.generated.js";
@@ -25,7 +26,27 @@ export function configProblems(config: unknown): ConfigProblem[] {
     if (!isAliasKey(alias) || broken.has(alias)) continue;
     problems.push(...aliasProblems(alias, aliasConfig as AliasConfig));
   }
+  problems.push(...busProblems(config as Readonly<Record<string, AliasConfig>>, broken));
   return inDocumentOrder(problems, config);
+}
+
+/** A memcached alias's `bus` names the Redis alias whose pub/sub carries it. */
+function busProblems(config: Readonly<Record<string, AliasConfig>>, broken: ReadonlySet<unknown>): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  // Alias configs that are not objects were reported by the schema (a null alias is not "broken": its problem has no alias segment of its own).
+  const object = (value: unknown): value is AliasConfig => value !== null && typeof value === "object";
+  for (const [alias, aliasConfig] of Object.entries(config)) {
+    const bus: unknown = object(aliasConfig) ? aliasConfig.bus : undefined;
+    if (!isAliasKey(alias) || broken.has(alias) || typeof bus !== "string") continue;
+    const target = Object.hasOwn(config, bus) && isAliasKey(bus) ? config[bus] : undefined;
+    if (object(target) && backendName(target.cache) === "redis") continue;
+    problems.push({
+      path: `${alias}.bus`,
+      segments: [alias, "bus"],
+      message: `${JSON.stringify(bus)} is ${target === undefined ? "no alias of this config" : "not a Redis alias"}; a memcached alias's bus names the Redis alias whose pub/sub it uses`,
+    });
+  }
+  return problems;
 }
 
 /** Sorts problems by where their path appears in the config, so they read top to bottom. */

@@ -43,7 +43,7 @@ export class CircuitBreaker {
   constructor(options: BreakerOptions) {
     if (!(options.breakMs > 0)) throw new RangeError(`breakMs must be above 0, got ${options.breakMs}`);
     this.#options = options;
-    this.#now = options.now ?? Date.now;
+    this.#now = options.now ?? (() => Date.now());
   }
 
   /** The state as of the last call; {@link allows} moves an expired open breaker to half-open. */

@@ -62,7 +62,7 @@ export class TagClock {
     this.#keyOf = options.keyOf ?? tagKey;
     this.checkIntervalMs = options.checkIntervalMs ?? 1000;
     this.#maxTags = options.maxTags ?? 10_000;
-    this.#now = options.now ?? Date.now;
+    this.#now = options.now ?? (() => Date.now());
   }
 
   /**

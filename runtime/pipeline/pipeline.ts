@@ -348,6 +348,11 @@ export class Pipeline<V = unknown, P extends readonly BasePlugin[] = readonly Ba
     }
   }
 
+  /** True when `get` has no plugin hook and no one listens to its events: a local tier may answer it directly. */
+  protected get quietGet(): boolean {
+    return this.#directGet && !observe(this.#observation);
+  }
+
   /** The TTL a write uses: the call's, else the cache's default. */
   protected ttlOf(options: SetOptions | undefined): TtlMs {
     return options === undefined || options.ttl === undefined ? this.#ttlMs : toMillis(options.ttl, "ttl");

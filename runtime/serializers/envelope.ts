@@ -8,6 +8,24 @@ export const ENVELOPE_MAGIC = 0xc1;
 /** The envelope layout this code writes; it reads no other. */
 export const ENVELOPE_VERSION = 1;
 
+/**
+ * The config fields that make an alias store envelopes, each with its runtime option's name: the
+ * one list the runtime and `cachegen generate --check` ("stored values incompatible") read.
+ */
+export const ENVELOPE_FIELDS = { grace: "grace", eager_refresh: "eagerRefresh", tags: "tags" } as const;
+
+/**
+ * Whether settings (a config alias, with `names` its snake_case fields, or cache options, with
+ * their camelCase ones) turn the envelope layout on: any of {@link ENVELOPE_FIELDS} set to
+ * something other than `false`, `0` or `null`.
+ */
+export function usesEnvelope(settings: Readonly<Record<string, unknown>>, names: "config" | "options"): boolean {
+  return Object.entries(ENVELOPE_FIELDS).some(([config, option]) => {
+    const value = settings[names === "config" ? config : option];
+    return value !== undefined && value !== null && value !== false && value !== 0;
+  });
+}
+
 const HAS_EXPIRY = 0b001;
 const HAS_TAGS = 0b010;
 const STALE = 0b100;
@@ -56,7 +74,7 @@ export function isEnvelope(stored: unknown): boolean {
  * `C1 | version | flags | created-at u48 | [expires-at u48] | [u16 count, (u16 length, UTF-8 tag)…] | payload`,
  * integers big-endian. Throws `RangeError` for metadata the layout cannot hold.
  */
-export function encodeEnvelope(meta: EnvelopeMeta, payload: string | Uint8Array): Buffer {
+export function encodeEnvelope(meta: EnvelopeMeta, payload: string | Uint8Array): Uint8Array {
   const body = typeof payload === "string" ? Buffer.from(payload) : payload;
   const tags = meta.tags.map((tag) => Buffer.from(tag));
   if (tags.length > UINT16_MAX) throw new RangeError(`an entry holds at most ${UINT16_MAX} tags, got ${tags.length}`);

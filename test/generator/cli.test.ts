@@ -144,6 +144,28 @@ describe("cachegen generate --check", () => {
     expect((await cli(dir, ["generate", "--check"])).code).toBe(0);
   });
 
+  it("calls a switch to the envelope layout (grace, eager_refresh, tags) stored values incompatible, and nothing else a layout change", async () => {
+    writeFileSync(join(dir, "cachegen.config.json"), SEED);
+    await cli(dir, ["generate"]);
+    const edited = JSON.parse(SEED) as Record<string, Record<string, unknown>>;
+    Object.assign(edited["redis_alt"]!, { local: { max_size: 100 }, bus: true, circuit_breaker: "30s", ttl_jitter: 5 });
+    writeFileSync(join(dir, "cachegen.config.json"), JSON.stringify(edited));
+    const tiersOnly = await cli(dir, ["generate", "--check"]);
+    expect(tiersOnly.code).toBe(1);
+    expect(tiersOnly.stdout).not.toContain("layout");
+
+    edited["redis_alt"]!["grace"] = "1h";
+    writeFileSync(join(dir, "cachegen.config.json"), JSON.stringify(edited));
+    const enveloped = await cli(dir, ["generate", "--check"]);
+    expect(enveloped.stdout).toContain("  redis_alt: layout plain → envelope (stored values incompatible)\n");
+    await cli(dir, ["generate"]);
+
+    delete edited["redis_alt"]!["grace"];
+    edited["redis_alt"]!["tags"] = true;
+    writeFileSync(join(dir, "cachegen.config.json"), JSON.stringify(edited));
+    expect((await cli(dir, ["generate", "--check"])).stdout).not.toContain("layout");
+  });
+
   it("counts a missing output file as drift", async () => {
     writeFileSync(join(dir, "cachegen.config.json"), SEED);
     const { code, stdout } = await cli(dir, ["generate", "--check"]);

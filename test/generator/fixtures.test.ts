@@ -32,6 +32,7 @@ describe("golden fixtures", () => {
       "env",
       "key-template",
       "key-version",
+      "production",
       "schema-ref",
       "seed",
       "type-ref",

@@ -3,6 +3,7 @@ import type {
   HitMissRatioPlugin,
   CheckedAlias,
   JsonValue,
+  LoaderContext,
   MemcachedCache,
   MemoryCache,
   NoPlugins,
@@ -11,6 +12,7 @@ import type {
 } from "../../runtime/index.js";
 import { caches as backends } from "../../fixtures/backends/caches.js";
 import { caches as env } from "../../fixtures/env/caches.js";
+import { caches as production } from "../../fixtures/production/caches.js";
 import { caches as schemaRef, type CacheValues as SchemaValues, type User } from "../../fixtures/schema-ref/caches.js";
 import { caches, type CacheAlias, type CacheTypes, type CacheValues } from "../../fixtures/seed/caches.js";
 import { caches as typeRef } from "../../fixtures/type-ref/caches.js";
@@ -116,5 +118,33 @@ describe("env references and backends", () => {
     >();
     expectTypeOf(backends.getAliasConfig("redis_cluster").cluster.nodes[0].port).toEqualTypeOf<7000>();
     expectTypeOf(backends.getAliasConfig("redis_cluster").cluster.nodes[1].port).toEqualTypeOf<number>();
+  });
+});
+
+describe("issue 12's production features", () => {
+  it("types the policies in the config, getOrSet's loader context and per-call overrides, and deleteByTag", () => {
+    const users = production.get("users");
+    expectTypeOf(users).toEqualTypeOf<RedisCache<JsonValue, NoPlugins>>();
+    expectTypeOf(production.getAliasConfig("users").grace).toEqualTypeOf<"1h">();
+    expectTypeOf(production.getAliasConfig("users").local.max_size).toEqualTypeOf<10000>();
+    expectTypeOf(production.getAliasConfig("pages").bus).toEqualTypeOf<"users">();
+    void users.getOrSet(
+      "u:1",
+      (context) => {
+        expectTypeOf(context).toEqualTypeOf<LoaderContext<JsonValue>>();
+        expectTypeOf(context.stale).toEqualTypeOf<JsonValue | undefined>();
+        expectTypeOf(context.signal).toEqualTypeOf<AbortSignal>();
+        context.ttl = "10s";
+        context.tags = ["org:7"];
+        return { id: 1 };
+      },
+      { grace: "10m", loaderSoftTimeout: 0, eagerRefresh: 0.5, circuitBreaker: false, tags: ["org:7"] },
+    );
+    expectTypeOf(production.get("pages").deleteByTag(["home"])).toEqualTypeOf<Promise<true>>();
+    expectTypeOf(production.create("users", { circuitBreaker: 5, local: { maxSize: 10 } })).toEqualTypeOf(users);
+    // @ts-expect-error eager refresh is a fraction, not a duration string
+    void users.getOrSet("u:1", () => 1, { eagerRefresh: "80%" });
+    // @ts-expect-error the loader's value must be the alias's value type
+    void production.get("pages").getOrSet("p", () => 42);
   });
 });

@@ -92,7 +92,7 @@ export class Bus {
     this.channel = busChannel(options.group);
     this.#heartbeatMs = options.heartbeatMs ?? 1000;
     this.#queue = new RetryQueue(options.maxQueued ?? 1000);
-    this.#now = options.now ?? Date.now;
+    this.#now = options.now ?? (() => Date.now());
   }
 
   get state(): BusState {
