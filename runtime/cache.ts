@@ -62,6 +62,7 @@ export class Cache<V = unknown, P extends readonly BasePlugin[] = readonly BaseP
         run: (op, args, opts, rawKey, rawKeys, call) => this.run(op, args, opts, rawKey, rawKeys, call),
         ttlOf: (opts) => this.ttlOf(opts),
         quietGet: () => this.quietGet,
+        decodeStored: (k, ns, stored, decode, watch) => this.decodeStored(k, ns, stored, decode, watch),
       },
       settings,
     );

@@ -4,6 +4,7 @@ import type { OperationOptions, SetOptions } from "../cache-options.js";
 import { BackendError, KeyExistsError } from "../errors.js";
 import { breakerChannel, busChannel, type BusEvent } from "../events.js";
 import type { Operation } from "../operations.js";
+import type { Watch } from "../pipeline/observe.js";
 import type { StoreCall } from "../pipeline/pipeline.js";
 import { EnvelopeEntry } from "../serializers/envelope.js";
 import { CircuitBreaker } from "./breaker.js";
@@ -33,6 +34,14 @@ export interface CacheAccess {
   ttlOf(options: SetOptions | undefined): TtlMs;
   /** True when `get` has no plugin hook and no listener, so a local hit may skip the pipeline's steps. */
   quietGet(): boolean;
+  /** `decode()` of a stored value under the alias's `on_bad_value` policy (a bad value may read as a miss). */
+  decodeStored<T>(
+    k: string,
+    ns: string,
+    stored: unknown,
+    decode: () => T,
+    watch: Watch | undefined,
+  ): MaybePromise<T | undefined>;
 }
 
 /** What the tiers need to know, resolved from the cache's options. */
@@ -165,9 +174,9 @@ export class Tiers<V> {
       }
     }
     return this.#tracked(
-      this.#access.run("get", [key, options], options, key, NO_KEYS, (k, ns) => {
+      this.#access.run("get", [key, options], options, key, NO_KEYS, (k, ns, _, watch) => {
         const now = Date.now();
-        return after(this.lookup(k, ns, false), (entry) =>
+        return after(this.lookup(k, ns, false, true, watch), (entry) =>
           entry !== undefined && isFresh(entry, now) ? entry.value : undefined,
         );
       }),
@@ -178,7 +187,7 @@ export class Tiers<V> {
   multiGet(keys: readonly string[], options: OperationOptions | undefined): Promise<(V | undefined)[]> {
     this.#use();
     return this.#tracked(
-      this.#access.run("multiGet", [keys, options], options, undefined, keys, async (_, ns, built) => {
+      this.#access.run("multiGet", [keys, options], options, undefined, keys, async (_, ns, built, watch) => {
         const now = Date.now();
         const found: (EnvelopeEntry<V> | undefined)[] = built.map((k) => this.#localHit(k));
         const missing = built.flatMap((k, i) => (found[i] === undefined ? [i] : []));
@@ -190,7 +199,7 @@ export class Tiers<V> {
           );
           const stored = await this.#filled(remote, epoch);
           const entries = await Promise.all(
-            missing.map((i, j) => Promise.resolve(this.#checked(this.layout.decode(built[i]!, stored[j])))),
+            missing.map((i, j) => Promise.resolve(this.#decoded(built[i]!, ns, stored[j], watch))),
           );
           missing.forEach((i, j) => {
             found[i] = entries[j];
@@ -300,7 +309,13 @@ export class Tiers<V> {
    * Rejects with the store's availability error; with the breaker open it is a miss, unless
    * `strict`, which rejects with a `BackendError` instead (`getOrSet` then knows the store is down).
    */
-  lookup(k: string, ns: string, strict: boolean, useBreaker = true): MaybePromise<EnvelopeEntry<V> | undefined> {
+  lookup(
+    k: string,
+    ns: string,
+    strict: boolean,
+    useBreaker = true,
+    watch?: Watch,
+  ): MaybePromise<EnvelopeEntry<V> | undefined> {
     this.#use();
     const local = this.#localHit(k);
     if (local !== undefined) return local;
@@ -310,7 +325,7 @@ export class Tiers<V> {
     }
     const epoch = this.#local?.beginRead();
     const stored = this.#access.backend.get(k, ns);
-    const entry = after(this.#filled(stored, epoch), (s) => this.#checked(this.layout.decode(k, s)));
+    const entry = after(this.#filled(stored, epoch), (s) => this.#decoded(k, ns, s, watch));
     if (epoch === undefined) return entry;
     return after(entry, (e) => {
       this.#fill(k, e, epoch);
@@ -325,7 +340,9 @@ export class Tiers<V> {
    */
   read(key: string, options: OperationOptions | undefined, useBreaker: boolean): Promise<EnvelopeEntry<V> | undefined> {
     return this.#tracked(
-      this.#access.run("get", [key, options], options, key, NO_KEYS, (k, ns) => this.lookup(k, ns, true, useBreaker)),
+      this.#access.run("get", [key, options], options, key, NO_KEYS, (k, ns, _, watch) =>
+        this.lookup(k, ns, true, useBreaker, watch),
+      ),
     );
   }
 
@@ -424,6 +441,19 @@ export class Tiers<V> {
   }
 
   /** An entry read from the store, `undefined` when a tag invalidated it (tag-invalidated entries count as deleted). */
+  /** The entry stored at `k`, decoded under the alias's bad-value policy, unless its tags were invalidated. */
+  #decoded(
+    k: string,
+    ns: string,
+    stored: unknown,
+    watch: Watch | undefined,
+  ): MaybePromise<EnvelopeEntry<V> | undefined> {
+    return after(
+      this.#access.decodeStored(k, ns, stored, () => this.layout.decode(k, stored), watch),
+      (entry) => this.#checked(entry),
+    );
+  }
+
   #checked(entry: EnvelopeEntry<V> | undefined): MaybePromise<EnvelopeEntry<V> | undefined> {
     if (entry === undefined || entry.tags.length === 0 || this.#clock === undefined) return entry;
     return after(this.#clock.isValid(entry.createdAt, entry.tags), (valid) => (valid ? entry : undefined));

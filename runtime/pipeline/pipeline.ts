@@ -376,15 +376,28 @@ export class Pipeline<V = unknown, P extends readonly BasePlugin[] = readonly Ba
     }
   }
 
-  /**
-   * Decodes what a read found. Under `onBadValue: "miss"`, a value that fails to decode or to
-   * validate is reported (to the operation's event and `onError`), deleted unless someone replaced
-   * it meanwhile, and read as a miss; any other failure, and every failure under `"error"`, throws.
-   */
+  /** Decodes what a read found at `k`, under the alias's {@link decodeStored} policy. */
   #decode(k: string, ns: string, stored: unknown, watch: Watch | undefined): MaybePromise<V | undefined> {
     if (this.onBadValue === "error") return this.codec.decode(k, stored);
+    return this.decodeStored(k, ns, stored, () => this.codec.decode(k, stored), watch);
+  }
+
+  /**
+   * `decode()` of the value `stored` at `k`, as the alias's `onBadValue` says. Under `"miss"`, a
+   * value that fails to decode or to validate is reported (to the operation's event and `onError`),
+   * deleted unless someone replaced it meanwhile, and read as a miss; any other failure, and every
+   * failure under `"error"`, throws. Every read path uses it: the pipeline's and the tiers'.
+   */
+  protected decodeStored<T>(
+    k: string,
+    ns: string,
+    stored: unknown,
+    decode: () => T,
+    watch: Watch | undefined,
+  ): MaybePromise<T | undefined> {
+    if (this.onBadValue === "error") return decode();
     try {
-      return this.codec.decode(k, stored);
+      return decode();
     } catch (error) {
       if (!isBadValue(error)) throw error;
       watch?.badValue(error);
