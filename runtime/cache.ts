@@ -103,7 +103,7 @@ export class Cache<V = unknown, P extends readonly BasePlugin[] = readonly BaseP
   override set(key: string | K, value: V, options?: SetOptions): Promise<true> {
     return this.#tiered
       ? this.#rejecting(() => this.#tiers.set(this.keyText(key), value, options))
-      : this.#untagged(options, () => super.set(key, value, options));
+      : (this.#refuseTags(options) ?? super.set(key, value, options));
   }
 
   override multiSet(pairs: readonly (readonly [string | K, V])[], options?: SetOptions): Promise<true> {
@@ -114,13 +114,13 @@ export class Cache<V = unknown, P extends readonly BasePlugin[] = readonly BaseP
             options,
           ),
         )
-      : this.#untagged(options, () => super.multiSet(pairs, options));
+      : (this.#refuseTags(options) ?? super.multiSet(pairs, options));
   }
 
   override add(key: string | K, value: V, options?: SetOptions): Promise<true> {
     return this.#tiered
       ? this.#rejecting(() => this.#tiers.set(this.keyText(key), value, options, "add"))
-      : this.#untagged(options, () => super.add(key, value, options));
+      : (this.#refuseTags(options) ?? super.add(key, value, options));
   }
 
   override delete(key: string | K, options?: OperationOptions): Promise<0 | 1> {
@@ -204,11 +204,14 @@ export class Cache<V = unknown, P extends readonly BasePlugin[] = readonly BaseP
     }
   }
 
-  /** Writes of a plain cache: tags need the alias's `tags`, which makes it tiered. */
-  #untagged(options: SetOptions | undefined, write: () => Promise<true>): Promise<true> {
-    if (options?.tags !== undefined && options.tags.length > 0)
-      return Promise.reject(this.#tiers.untagged(options.tags));
-    return write();
+  /**
+   * A plain cache's write with tags, refused (tags need the alias's `tags`, which makes it tiered);
+   * `undefined` for every other write, which then costs no closure.
+   */
+  #refuseTags(options: SetOptions | undefined): Promise<never> | undefined {
+    return options?.tags !== undefined && options.tags.length > 0
+      ? Promise.reject(this.#tiers.untagged(options.tags))
+      : undefined;
   }
 
   /** Counters of other serializers: decoded and encoded like any value. */
